@@ -1,0 +1,231 @@
+//! Errors of the library: typed, lowercase, with context, and never holding a secret.
+
+use std::fmt;
+
+use crate::scope::Scope;
+
+/// Everything that can go wrong in `offseal-core`.
+///
+/// Messages name files, paths, lines and scopes, never a plaintext or a key. Decryption failures
+/// are deliberately opaque: they only say that no key could open the value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A sealed value is not standard base64.
+    #[error("sealed value is not valid base64")]
+    Base64,
+
+    /// A sealed value does not have the sealed-secrets structure.
+    #[error("sealed value is malformed: {0}")]
+    Malformed(MalformedReason),
+
+    /// None of the private keys could open a value for its label.
+    #[error("no key could decrypt secret")]
+    NoKeyCouldDecrypt,
+
+    /// The random number generator failed.
+    #[error("the random number generator failed")]
+    Rng,
+
+    /// Encryption failed inside the RSA or AES primitive.
+    #[error("encryption failed: {0}")]
+    Encrypt(&'static str),
+
+    /// A target is missing a namespace that its scope needs.
+    #[error("a {scope} target needs a namespace")]
+    MissingNamespace {
+        /// The scope that needs it.
+        scope: Scope,
+    },
+
+    /// A strict target is missing its name.
+    #[error("a {scope} target needs a name")]
+    MissingName {
+        /// The scope that needs it.
+        scope: Scope,
+    },
+
+    /// A namespace or name that Kubernetes would refuse, so a value sealed for it could never
+    /// be opened.
+    #[error("invalid {what} {value:?}: {reason}")]
+    InvalidName {
+        /// "namespace" or "name".
+        what: &'static str,
+        /// The value given (names are not secret).
+        value: String,
+        /// Why Kubernetes would refuse it.
+        reason: String,
+    },
+
+    /// A scope name that is not one of the three.
+    #[error("unknown scope {0:?}: must be one of: strict, namespace-wide, cluster-wide")]
+    UnknownScope(String),
+
+    /// A certificate or public key could not be read.
+    #[error("{source_name}: {reason}")]
+    Certificate {
+        /// Where the certificate came from (a file name or URL).
+        source_name: String,
+        /// What is wrong with it.
+        reason: CertificateProblem,
+    },
+
+    /// A private key file could not be read.
+    #[error("{source_name}: {reason}")]
+    PrivateKey {
+        /// Where the key came from.
+        source_name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// No private key was given where one is needed.
+    #[error("no private keys given")]
+    NoPrivateKeys,
+
+    /// A manifest (Secret, SealedSecret, List) could not be read.
+    #[error("{source_name}: {reason}")]
+    Manifest {
+        /// Where the manifest came from.
+        source_name: String,
+        /// What is wrong with it (never a value).
+        reason: String,
+    },
+
+    /// A value opened or sealed by a manifest failed: names the item.
+    #[error("{context}: {error}")]
+    Item {
+        /// The manifest, item or path in question.
+        context: String,
+        /// What went wrong.
+        #[source]
+        error: Box<Error>,
+    },
+}
+
+impl Error {
+    /// Wraps an error with the item, key or path it concerns.
+    pub(crate) fn at(self, context: impl Into<String>) -> Self {
+        Error::Item {
+            context: context.into(),
+            error: Box::new(self),
+        }
+    }
+
+    /// The innermost error, past any [`Error::Item`] context.
+    #[must_use]
+    pub fn root(&self) -> &Error {
+        match self {
+            Error::Item { error, .. } => error.root(),
+            other => other,
+        }
+    }
+}
+
+/// Why a sealed value is structurally wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MalformedReason {
+    /// The value is empty.
+    Empty,
+    /// Shorter than the 2-byte length prefix.
+    NoLengthPrefix,
+    /// The length prefix is zero.
+    ZeroLength,
+    /// The length prefix claims more bytes than the value holds.
+    Truncated {
+        /// Bytes the prefix announces for the RSA block.
+        declared: usize,
+        /// Bytes present after the prefix.
+        available: usize,
+    },
+    /// Nothing (or less than a GCM tag) follows the RSA block.
+    MissingTag {
+        /// Bytes after the RSA block.
+        available: usize,
+    },
+    /// The RSA block is not the size of the key's modulus.
+    WrongKeySize {
+        /// Bytes in the RSA block.
+        found: usize,
+        /// Bytes the key's modulus has.
+        expected: usize,
+    },
+}
+
+impl fmt::Display for MalformedReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MalformedReason::Empty => f.write_str("it is empty"),
+            MalformedReason::NoLengthPrefix => f.write_str("shorter than its 2-byte length prefix"),
+            MalformedReason::ZeroLength => f.write_str("its length prefix is zero"),
+            MalformedReason::Truncated {
+                declared,
+                available,
+            } => write!(
+                f,
+                "its length prefix announces a {declared}-byte RSA block but only {available} bytes follow"
+            ),
+            MalformedReason::MissingTag { available } => write!(
+                f,
+                "only {available} bytes follow the RSA block, less than the 16-byte GCM tag"
+            ),
+            MalformedReason::WrongKeySize { found, expected } => write!(
+                f,
+                "its RSA block is {found} bytes, but the certificate's key needs {expected} ({} bits)",
+                expected * 8
+            ),
+        }
+    }
+}
+
+/// What is wrong with a certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CertificateProblem {
+    /// Neither a PEM certificate, a PEM public key, nor DER.
+    Unreadable(String),
+    /// The key is not RSA.
+    NotRsa {
+        /// The algorithm OID or name found.
+        algorithm: String,
+    },
+    /// The RSA key is too small to be safe.
+    TooSmall {
+        /// Its size.
+        bits: usize,
+    },
+    /// `notAfter` is in the past (kubeseal refuses such certificates too).
+    Expired {
+        /// `notAfter`, as "January 2, 2006".
+        on: String,
+    },
+    /// `notBefore` is in the future.
+    NotYetValid {
+        /// `notBefore`, as "January 2, 2006".
+        from: String,
+    },
+}
+
+impl fmt::Display for CertificateProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CertificateProblem::Unreadable(why) => write!(f, "not a certificate: {why}"),
+            CertificateProblem::NotRsa { algorithm } => {
+                write!(f, "expected an RSA public key but found {algorithm}")
+            }
+            CertificateProblem::TooSmall { bits } => {
+                write!(f, "the RSA key has {bits} bits; at least 2048 are needed")
+            }
+            CertificateProblem::Expired { on } => {
+                write!(f, "failed to encrypt using an expired certificate on {on}")
+            }
+            CertificateProblem::NotYetValid { from } => {
+                write!(f, "the certificate is not valid before {from}")
+            }
+        }
+    }
+}
+
+/// A `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,226 @@
+//! The sealed-secrets value format, bit for bit as the controller reads it.
+//!
+//! For each value a fresh 32-byte session key `K` is drawn, then:
+//!
+//! ```text
+//! sealed = u16_be(len(rsa)) || rsa || aes
+//! rsa    = RSA-OAEP(SHA-256, MGF1-SHA-256, label).encrypt(public key, K)
+//! aes    = AES-256-GCM(K, nonce = 12 zero bytes, no AAD).seal(plaintext)   // ciphertext || tag
+//! ```
+//!
+//! and the whole is written as standard base64 with padding. The zero nonce is safe because
+//! every key encrypts exactly one message.
+
+use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use rsa::rand_core::TryCryptoRng;
+use secrecy::SecretSlice;
+use zeroize::Zeroizing;
+
+use crate::cert::SealingKey;
+use crate::error::{Error, MalformedReason, Result};
+use crate::keys::UnsealingKeys;
+
+/// Bytes of the AES-256 session key.
+const SESSION_KEY_LEN: usize = 32;
+/// Bytes of the GCM authentication tag.
+pub const TAG_LEN: usize = 16;
+
+/// A sealed value, checked for structure but not opened.
+///
+/// Parsing needs no private key: it checks the length prefix, that the RSA block is all there
+/// and that at least a GCM tag follows. [`Envelope::check_key_size`] then tells whether the RSA
+/// block fits a given certificate's key, which is how a values file is linted offline.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Envelope {
+    bytes: Vec<u8>,
+    rsa_len: usize,
+}
+
+impl Envelope {
+    /// Checks the structure of raw (decoded) sealed bytes.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] naming what is wrong.
+    pub fn parse(bytes: &[u8]) -> Result<Envelope> {
+        let malformed = |reason| Err(Error::Malformed(reason));
+        if bytes.is_empty() {
+            return malformed(MalformedReason::Empty);
+        }
+        let Some((prefix, rest)) = bytes.split_first_chunk::<2>() else {
+            return malformed(MalformedReason::NoLengthPrefix);
+        };
+        let rsa_len = usize::from(u16::from_be_bytes(*prefix));
+        if rsa_len == 0 {
+            return malformed(MalformedReason::ZeroLength);
+        }
+        if rest.len() < rsa_len {
+            return malformed(MalformedReason::Truncated {
+                declared: rsa_len,
+                available: rest.len(),
+            });
+        }
+        let after = rest.len() - rsa_len;
+        if after < TAG_LEN {
+            return malformed(MalformedReason::MissingTag { available: after });
+        }
+        Ok(Envelope {
+            bytes: bytes.to_vec(),
+            rsa_len,
+        })
+    }
+
+    /// Decodes standard base64 (surrounding whitespace ignored) and checks the structure.
+    ///
+    /// # Errors
+    /// [`Error::Base64`] or [`Error::Malformed`].
+    pub fn from_base64(text: &str) -> Result<Envelope> {
+        let bytes = STANDARD
+            .decode(text.trim().as_bytes())
+            .map_err(|_| Error::Base64)?;
+        Envelope::parse(&bytes)
+    }
+
+    /// The wrapped session key.
+    #[must_use]
+    pub fn rsa_ciphertext(&self) -> &[u8] {
+        &self.bytes[2..2 + self.rsa_len]
+    }
+
+    /// The AES-GCM ciphertext followed by its tag.
+    #[must_use]
+    pub fn aes_ciphertext(&self) -> &[u8] {
+        &self.bytes[2 + self.rsa_len..]
+    }
+
+    /// Length of the plaintext inside, in bytes (GCM does not pad).
+    #[must_use]
+    pub fn plaintext_len(&self) -> usize {
+        self.aes_ciphertext().len() - TAG_LEN
+    }
+
+    /// Size in bytes of the RSA key this value was sealed with.
+    #[must_use]
+    pub fn rsa_size(&self) -> usize {
+        self.rsa_len
+    }
+
+    /// Checks that the RSA block has the size of `key`'s modulus; a value sealed for another
+    /// key size can never be opened by the controller holding this certificate's key.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] with [`MalformedReason::WrongKeySize`].
+    pub fn check_key_size(&self, key: &SealingKey) -> Result<()> {
+        let expected = key.size();
+        if self.rsa_len == expected {
+            Ok(())
+        } else {
+            Err(Error::Malformed(MalformedReason::WrongKeySize {
+                found: self.rsa_len,
+                expected,
+            }))
+        }
+    }
+
+    /// The raw bytes.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Standard base64 with padding, as the controller expects.
+    #[must_use]
+    pub fn to_base64(&self) -> String {
+        STANDARD.encode(&self.bytes)
+    }
+
+    /// Opens the value with the first key that can, using `label`.
+    ///
+    /// # Errors
+    /// [`Error::NoKeyCouldDecrypt`] when no key opens it, whatever the reason (wrong key, wrong
+    /// label, tampered bytes): the reason is not told, as the controller does not.
+    pub fn open(&self, keys: &UnsealingKeys, label: &[u8]) -> Result<SecretSlice<u8>> {
+        if keys.is_empty() {
+            return Err(Error::NoPrivateKeys);
+        }
+        keys.iter()
+            .filter(|key| key.size() == self.rsa_len)
+            .find_map(|key| {
+                let session_key = key.decrypt_oaep(label, self.rsa_ciphertext())?;
+                open_aes(&session_key, self.aes_ciphertext())
+            })
+            .ok_or(Error::NoKeyCouldDecrypt)
+    }
+}
+
+impl std::fmt::Debug for Envelope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Envelope")
+            .field("rsa_len", &self.rsa_len)
+            .field("plaintext_len", &self.plaintext_len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Seals `plaintext` for `label` with the system's random number generator; returns base64.
+///
+/// # Errors
+/// [`Error::Rng`] or [`Error::Encrypt`]; neither happens with a working OS.
+pub fn seal(key: &SealingKey, label: &[u8], plaintext: &[u8]) -> Result<String> {
+    seal_with_rng(&mut rand::rngs::SysRng, key, label, plaintext).map(|e| e.to_base64())
+}
+
+/// Seals `plaintext` for `label`, drawing the session key and the OAEP seed from `rng`.
+///
+/// # Errors
+/// [`Error::Rng`] when `rng` fails, [`Error::Encrypt`] when a primitive does.
+pub fn seal_with_rng<R: TryCryptoRng + ?Sized>(
+    rng: &mut R,
+    key: &SealingKey,
+    label: &[u8],
+    plaintext: &[u8],
+) -> Result<Envelope> {
+    let mut session_key = Zeroizing::new([0u8; SESSION_KEY_LEN]);
+    rng.try_fill_bytes(session_key.as_mut_slice())
+        .map_err(|_| Error::Rng)?;
+
+    let rsa = key
+        .public()
+        .encrypt_oaep(rng, label, session_key.as_slice())?;
+    let rsa_len = rsa.len();
+    let prefix = u16::try_from(rsa_len).map_err(|_| Error::Encrypt("RSA block over 64 KiB"))?;
+
+    let cipher = Aes256Gcm::new_from_slice(session_key.as_slice())
+        .map_err(|_| Error::Encrypt("AES key of the wrong size"))?;
+    let aes = cipher
+        .encrypt(&Nonce::default(), plaintext)
+        .map_err(|_| Error::Encrypt("AES-GCM failed"))?;
+
+    let mut bytes = Vec::with_capacity(2 + rsa_len + aes.len());
+    bytes.extend_from_slice(&prefix.to_be_bytes());
+    bytes.extend_from_slice(&rsa);
+    bytes.extend_from_slice(&aes);
+    Ok(Envelope { bytes, rsa_len })
+}
+
+/// Opens a base64 sealed value for `label` with any of `keys`.
+///
+/// # Errors
+/// [`Error::Base64`], [`Error::Malformed`], [`Error::NoPrivateKeys`] or
+/// [`Error::NoKeyCouldDecrypt`].
+pub fn open(keys: &UnsealingKeys, label: &[u8], sealed: &str) -> Result<SecretSlice<u8>> {
+    Envelope::from_base64(sealed)?.open(keys, label)
+}
+
+fn open_aes(session_key: &[u8], ciphertext: &[u8]) -> Option<SecretSlice<u8>> {
+    if session_key.len() != SESSION_KEY_LEN {
+        return None;
+    }
+    let cipher = Aes256Gcm::new_from_slice(session_key).ok()?;
+    cipher
+        .decrypt(&Nonce::default(), ciphertext)
+        .ok()
+        .map(SecretSlice::from)
+}

@@ -1,0 +1,220 @@
+//! SealedSecret and Secret manifests: reading, unsealing, writing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use offseal_core::Scope;
+use offseal_core::manifest::{self, Format, SealedSecret};
+use offseal_core::secrecy::ExposeSecret;
+use serde_json::Value;
+
+#[test]
+fn vector_manifests_unseal_to_their_expected_plaintexts() {
+    let keys = common::unsealing_keys(&["controller-4096"]);
+    for (scope_name, scope) in [
+        ("strict", Scope::Strict),
+        ("namespace-wide", Scope::NamespaceWide),
+        ("cluster-wide", Scope::ClusterWide),
+    ] {
+        let rel = format!("manifests/sealedsecret-{scope_name}.json");
+        let sealed = manifest::read_sealed_secrets(&common::read(&rel), &rel).unwrap();
+        assert_eq!(sealed.len(), 1);
+        assert_eq!(sealed[0].scope(), scope);
+        let unsealed = sealed[0].unseal(&keys).unwrap();
+        assert!(unsealed.unrendered_templates.is_empty());
+        let expected: Value = serde_json::from_slice(&common::read(&format!(
+            "manifests/sealedsecret-{scope_name}.expected.json"
+        )))
+        .unwrap();
+        let expected = expected.as_object().unwrap();
+        assert_eq!(unsealed.secret.data.len(), expected.len(), "{rel}");
+        for (key, value) in expected {
+            let opened = unsealed.secret.data[key].expose_secret();
+            assert_eq!(opened, value.as_str().unwrap().as_bytes(), "{rel} {key}");
+        }
+        let meta = &unsealed.secret.metadata;
+        assert_eq!(meta.name.as_deref(), Some("azure-keyvault-credentials"));
+        assert_eq!(unsealed.secret.type_.as_deref(), Some("Opaque"));
+    }
+}
+
+#[test]
+fn unsealing_with_the_wrong_key_names_the_items_but_no_values() {
+    let keys = common::unsealing_keys(&["rotated-4096"]);
+    let sealed =
+        manifest::read_sealed_secrets(&common::read("manifests/sealedsecret-strict.json"), "s")
+            .unwrap();
+    let err = sealed[0].unseal(&keys).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "SealedSecret \"tenant-a/azure-keyvault-credentials\": cannot open encryptedData \"client_id\", \"client_secret\" (label for strict): no key could decrypt secret"
+    );
+}
+
+#[test]
+fn a_renamed_sealed_secret_no_longer_opens() {
+    let keys = common::unsealing_keys(&["controller-4096"]);
+    let mut sealed =
+        manifest::read_sealed_secrets(&common::read("manifests/sealedsecret-strict.json"), "s")
+            .unwrap();
+    sealed[0].metadata.name = Some("other".to_owned());
+    assert!(sealed[0].unseal(&keys).is_err());
+    // The namespace-wide one survives a rename but not a move.
+    let mut ns_wide = manifest::read_sealed_secrets(
+        &common::read("manifests/sealedsecret-namespace-wide.json"),
+        "s",
+    )
+    .unwrap();
+    ns_wide[0].metadata.name = Some("other".to_owned());
+    assert!(ns_wide[0].unseal(&keys).is_ok());
+    ns_wide[0].metadata.namespace = Some("tenant-b".to_owned());
+    assert!(ns_wide[0].unseal(&keys).is_err());
+}
+
+#[test]
+fn yaml_multi_document_and_lists_are_read() {
+    let json = common::read("manifests/sealedsecret-strict.json");
+    let value: Value = serde_json::from_slice(&json).unwrap();
+    let yaml_doc = serde_saphyr::to_string(&value).unwrap();
+    let stream = format!("---\n# a comment\n---\n{yaml_doc}---\n{yaml_doc}");
+    let found = manifest::read_sealed_secrets(stream.as_bytes(), "s.yaml").unwrap();
+    assert_eq!(found.len(), 2);
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": [value, value]});
+    let found = manifest::read_sealed_secrets(list.to_string().as_bytes(), "l.json").unwrap();
+    assert_eq!(found.len(), 2);
+    // Two JSON objects one after the other, as kubectl writes them.
+    let two = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&json),
+        String::from_utf8_lossy(&json)
+    );
+    assert_eq!(
+        manifest::read_sealed_secrets(two.as_bytes(), "t")
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn wrong_input_is_refused_clearly() {
+    let cases: [(&[u8], &str); 5] = [
+        (
+            b"kind: Secret\nmetadata: {name: x}\n",
+            "s: document 1: expected a SealedSecret, found kind \"Secret\"",
+        ),
+        (b"", "s: no SealedSecret found"),
+        (
+            b"kind: SealedSecret\nmetadata: [1]\n",
+            "s: document 1: metadata: invalid type",
+        ),
+        (b"a: [\n", "s: invalid YAML or JSON"),
+        (b"\xff\xfe", "s: not valid UTF-8 (byte 0)"),
+    ];
+    for (bytes, expected) in cases {
+        let err = manifest::read_sealed_secrets(bytes, "s")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with(expected), "{err}");
+    }
+}
+
+#[test]
+fn secret_values_never_appear_in_errors_or_debug() {
+    let input =
+        b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\nstringData:\n  port: 848484\n";
+    let err = manifest::read_secrets(input, "s.yaml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("\"port\" must be a string"), "{err}");
+    assert!(!err.contains("848484"), "{err}");
+
+    let input = b"kind: Secret\ndata:\n  k: 'not base64 hunter2!'\n";
+    let err = manifest::read_secrets(input, "s.yaml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("\"k\" is not valid base64") && !err.contains("hunter2"),
+        "{err}"
+    );
+
+    let input = b"kind: Secret\ndata:\n  k: aHVudGVyMg==\nstringData:\n  t: hunter3\n";
+    let secrets = manifest::read_secrets(input, "s.yaml").unwrap();
+    let debug = format!("{secrets:?}");
+    assert!(
+        !debug.contains("hunter") && !debug.contains("aHVudGVyMg"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn secrets_are_read_like_kubeseal() {
+    let input = b"---\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n  namespace: ns\ndata:\n  k: aHVudGVyMg==\nstringData:\n  t: \"yes\"\n";
+    let secrets = manifest::read_secrets(input, "s.yaml").unwrap();
+    assert_eq!(secrets.len(), 1);
+    assert_eq!(secrets[0].data["k"].expose_secret(), b"hunter2");
+    assert_eq!(secrets[0].string_data["t"].expose_secret(), "yes");
+    let err = manifest::read_secrets(b"---\n", "s")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "s: no secrets found. Ensure the input is valid and UTF-8 encoded"
+    );
+}
+
+#[test]
+fn output_matches_kubeseal_shapes() {
+    let keys = common::unsealing_keys(&["controller-4096"]);
+    let sealed = manifest::read_sealed_secrets(
+        &common::read("manifests/sealedsecret-namespace-wide.json"),
+        "s",
+    )
+    .unwrap();
+    let secret = sealed[0].unseal(&keys).unwrap().secret;
+
+    let json = manifest::to_string(std::slice::from_ref(&secret), Format::Json).unwrap();
+    // Go's field order, two spaces, a final newline.
+    assert!(json.starts_with("{\n  \"kind\": \"Secret\",\n  \"apiVersion\": \"v1\",\n  \"metadata\": {\n    \"name\": \"azure-keyvault-credentials\",\n    \"namespace\": \"tenant-a\",\n    \"annotations\": {\n"), "{}", *json);
+    assert!(json.ends_with("  \"type\": \"Opaque\"\n}\n"), "{}", *json);
+    let back: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        back["data"]["client_id"],
+        "MGI3ZmYzYzQtNmY4ZS00YzQ5LTlhNWMtM2I4ZTJmMWQ5YTEw"
+    );
+
+    let yaml = manifest::to_string(&[&secret, &secret], Format::Yaml).unwrap();
+    assert!(
+        yaml.starts_with("---\napiVersion: v1\ndata:\n  client_id: "),
+        "{}",
+        *yaml
+    );
+    assert_eq!(yaml.matches("---\n").count(), 2);
+    let docs: Vec<Value> = serde_saphyr::from_multiple(&yaml).unwrap();
+    assert_eq!(docs[1], back);
+
+    // A SealedSecret round-trips through both formats.
+    for format in [Format::Json, Format::Yaml] {
+        let text = manifest::to_string(&sealed, format).unwrap();
+        let again = manifest::read_sealed_secrets(text.as_bytes(), "again").unwrap();
+        assert_eq!(again, sealed);
+    }
+}
+
+#[test]
+fn template_data_is_copied_removed_or_reported() {
+    let keys = common::unsealing_keys(&["controller-4096"]);
+    let mut sealed: SealedSecret =
+        manifest::read_sealed_secrets(&common::read("manifests/sealedsecret-strict.json"), "s")
+            .unwrap()
+            .remove(0);
+    let data = &mut sealed.spec.template.data;
+    data.insert("plain".into(), Some("literal".into()));
+    data.insert("client_secret".into(), None);
+    data.insert("dsn".into(), Some("user={{ .client_id }}".into()));
+    let unsealed = sealed.unseal(&keys).unwrap();
+    assert_eq!(unsealed.unrendered_templates, ["dsn"]);
+    let got: Vec<_> = unsealed.secret.data.keys().cloned().collect();
+    assert_eq!(got, ["client_id", "plain"]);
+}

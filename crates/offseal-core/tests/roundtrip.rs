@@ -1,0 +1,97 @@
+//! Property tests: whatever is sealed opens again, for its target only.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use offseal_core::format::{self, Envelope, TAG_LEN};
+use offseal_core::rand_core::SeedableRng;
+use offseal_core::secrecy::ExposeSecret;
+use offseal_core::{Scope, Target};
+use proptest::prelude::*;
+use rand::rngs::ChaCha8Rng;
+
+fn key_name() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        Just("controller-2048"),
+        Just("controller-3072"),
+        Just("controller-4096")
+    ]
+}
+
+fn scope() -> impl Strategy<Value = Scope> {
+    prop_oneof![
+        Just(Scope::Strict),
+        Just(Scope::NamespaceWide),
+        Just(Scope::ClusterWide)
+    ]
+}
+
+fn plaintext() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        Just(Vec::new()),
+        proptest::collection::vec(any::<u8>(), 0..300),
+        Just(vec![0xA5; 64 * 1024]),
+        Just((0..=255).collect()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn sealed_values_open_for_their_target_and_no_other(
+        key in key_name(),
+        scope in scope(),
+        plaintext in plaintext(),
+        seed in any::<[u8; 32]>(),
+    ) {
+        let sealing = common::sealing_key(key);
+        let keys = common::unsealing_keys(&[key]);
+        let target = Target::new(scope, Some("tenant-a"), Some("app")).unwrap();
+        let mut rng = ChaCha8Rng::from_seed(seed);
+        let envelope = format::seal_with_rng(&mut rng, &sealing, &target.label(), &plaintext).unwrap();
+
+        // Structure: the RSA block is the modulus size; GCM adds only its tag.
+        prop_assert_eq!(envelope.rsa_size(), sealing.size());
+        prop_assert_eq!(envelope.aes_ciphertext().len(), plaintext.len() + TAG_LEN);
+        envelope.check_key_size(&sealing).unwrap();
+        let b64 = envelope.to_base64();
+        prop_assert_eq!(&Envelope::from_base64(&b64).unwrap(), &envelope);
+
+        let opened = format::open(&keys, &target.label(), &b64).unwrap();
+        prop_assert_eq!(opened.expose_secret(), plaintext.as_slice());
+
+        // Another namespace never opens it unless the value is cluster-wide.
+        let moved = Target::new(scope, Some("tenant-b"), Some("app")).unwrap();
+        prop_assert_eq!(format::open(&keys, &moved.label(), &b64).is_ok(), scope == Scope::ClusterWide);
+        // Another key never opens it.
+        let other = common::unsealing_keys(&["rotated-4096"]);
+        prop_assert!(format::open(&other, &target.label(), &b64).is_err());
+    }
+
+    #[test]
+    fn the_same_seed_seals_the_same_bytes(seed in any::<[u8; 32]>()) {
+        let sealing = common::sealing_key("controller-2048");
+        let a = format::seal_with_rng(&mut ChaCha8Rng::from_seed(seed), &sealing, b"l", b"x").unwrap();
+        let b = format::seal_with_rng(&mut ChaCha8Rng::from_seed(seed), &sealing, b"l", b"x").unwrap();
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn any_bytes_parse_or_fail_without_panicking(bytes in proptest::collection::vec(any::<u8>(), 0..700)) {
+        let _ = Envelope::parse(&bytes);
+        let keys = common::unsealing_keys(&["controller-2048"]);
+        prop_assert!(Envelope::parse(&bytes).and_then(|e| e.open(&keys, b"")).is_err());
+    }
+
+    #[test]
+    fn one_flipped_bit_anywhere_is_refused(bit in 0usize..(2 + 256 + 5 + 16) * 8) {
+        let sealing = common::sealing_key("controller-2048");
+        let keys = common::unsealing_keys(&["controller-2048"]);
+        let sealed = format::seal_with_rng(&mut ChaCha8Rng::from_seed([7; 32]), &sealing, b"ns/n", b"hello").unwrap();
+        let mut bytes = sealed.as_bytes().to_vec();
+        bytes[bit / 8] ^= 1 << (bit % 8);
+        prop_assert!(Envelope::parse(&bytes).and_then(|e| e.open(&keys, b"ns/n")).is_err());
+    }
+}

@@ -1,0 +1,106 @@
+//! Known-answer vectors made with Go's crypto/rsa (the library the controller uses).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use offseal_core::secrecy::ExposeSecret;
+use offseal_core::{Envelope, Error, format};
+use serde_json::Value;
+
+fn vectors() -> Vec<Value> {
+    let all: Value = serde_json::from_slice(&common::read("values.json")).unwrap();
+    all["vectors"].as_array().unwrap().clone()
+}
+
+#[test]
+fn every_ok_vector_opens_to_its_plaintext_and_every_fail_vector_fails() {
+    let vectors = vectors();
+    assert!(vectors.len() >= 60, "the vector file shrank");
+    let (mut ok, mut failed) = (0, 0);
+    for v in &vectors {
+        let id = v["id"].as_str().unwrap();
+        let key_names: Vec<&str> = v["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        let keys = common::unsealing_keys(&key_names);
+        let label = v["label"].as_str().unwrap().as_bytes();
+        let result = format::open(&keys, label, v["sealed"].as_str().unwrap());
+        match v["expect"].as_str().unwrap() {
+            "ok" => {
+                let expected = STANDARD
+                    .decode(v["plaintext_b64"].as_str().unwrap())
+                    .unwrap();
+                let opened = result.unwrap_or_else(|e| panic!("{id}: {e}"));
+                assert_eq!(opened.expose_secret(), expected.as_slice(), "{id}");
+                ok += 1;
+            }
+            "fail" => {
+                let err = result
+                    .err()
+                    .unwrap_or_else(|| panic!("{id} opened but must fail"));
+                assert!(
+                    matches!(
+                        err,
+                        Error::NoKeyCouldDecrypt | Error::Malformed(_) | Error::Base64
+                    ),
+                    "{id}: unexpected error {err:?}"
+                );
+                failed += 1;
+            }
+            other => panic!("{id}: unknown expectation {other}"),
+        }
+    }
+    assert!(ok >= 40 && failed >= 15, "ok {ok}, fail {failed}");
+}
+
+#[test]
+fn structural_failures_are_told_apart_without_a_key() {
+    for v in vectors() {
+        let why = v["why"].as_str().unwrap_or_default();
+        let parsed = Envelope::from_base64(v["sealed"].as_str().unwrap());
+        if why.contains("claims") {
+            // Well formed, but the RSA block does not fit the key it claims to be for.
+            let key = common::sealing_key(v["keys"][0].as_str().unwrap());
+            assert!(parsed.unwrap().check_key_size(&key).is_err(), "{why}");
+            continue;
+        }
+        let structural = [
+            "length prefix",
+            "nothing after",
+            "shorter than",
+            "empty value",
+            "plaintext where",
+            "RSA part only",
+        ];
+        if structural.iter().any(|s| why.contains(s)) {
+            assert!(parsed.is_err(), "{why}: parsed as an envelope");
+        } else if v["expect"] == "ok" {
+            let env = parsed.unwrap();
+            let size = v["keys"][0].as_str().unwrap().split('-').nth(1).unwrap();
+            assert_eq!(env.rsa_size() * 8, size.parse::<usize>().unwrap());
+        }
+    }
+}
+
+#[test]
+fn scopes_in_the_vectors_map_to_their_labels() {
+    use offseal_core::{Scope, Target};
+    for v in vectors() {
+        let scope: Scope = v["scope"].as_str().unwrap().parse().unwrap();
+        let target = Target::new(scope, v["namespace"].as_str(), v["name"].as_str()).unwrap();
+        if v["expect"] == "ok" {
+            assert_eq!(
+                target.label(),
+                v["label"].as_str().unwrap().as_bytes(),
+                "{}",
+                v["id"]
+            );
+        }
+    }
+}
