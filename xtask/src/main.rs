@@ -1,1 +1,3 @@
+//! Project tasks beyond `cargo build` and `cargo test`.
+
 fn main() {}

@@ -92,8 +92,9 @@ pub enum Error {
         reason: String,
     },
 
-    /// A value opened or sealed by a manifest failed: names the item.
-    #[error("{context}: {error}")]
+    /// A value opened or sealed by a manifest failed: names the item. The cause is the
+    /// [`source`](std::error::Error::source); print the chain to show both.
+    #[error("{context}")]
     Item {
         /// The manifest, item or path in question.
         context: String,

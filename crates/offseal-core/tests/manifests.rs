@@ -46,8 +46,10 @@ fn unsealing_with_the_wrong_key_names_the_items_but_no_values() {
         manifest::read_sealed_secrets(&common::read("manifests/sealedsecret-strict.json"), "s")
             .unwrap();
     let err = sealed[0].unseal(&keys).unwrap_err();
+    assert!(matches!(err.root(), offseal_core::Error::NoKeyCouldDecrypt));
+    let chain = format!("{err}: {}", std::error::Error::source(&err).unwrap());
     assert_eq!(
-        err.to_string(),
+        chain,
         "SealedSecret \"tenant-a/azure-keyvault-credentials\": cannot open encryptedData \"client_id\", \"client_secret\" (label for strict): no key could decrypt secret"
     );
 }

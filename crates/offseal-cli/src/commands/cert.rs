@@ -1,0 +1,86 @@
+//! `offseal cert`: what a certificate is and whether it can be used today.
+
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use anyhow::Result;
+use offseal_core::{Certificate, Validity};
+use serde_json::json;
+
+use crate::cli::CertArgs;
+use crate::input;
+
+pub(crate) fn run(args: &CertArgs) -> Result<ExitCode> {
+    let cert = input::certificate(&args.cert)?;
+    let now = SystemTime::now();
+    let validity = cert.validity_at(now);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report(&cert, validity))?
+        );
+    } else {
+        print!("{}", text(&cert, validity));
+    }
+    // Usable or not is the answer scripts want: exit 1 when sealing would be refused.
+    match cert.sealing_key(now) {
+        Ok(_) => Ok(ExitCode::SUCCESS),
+        Err(err) => {
+            eprintln!("error: {err}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn status(validity: Validity) -> &'static str {
+    match validity {
+        Validity::Valid => "valid: can seal today",
+        Validity::Expired => "EXPIRED: sealing is refused",
+        Validity::NotYetValid => "NOT YET VALID: sealing is refused",
+        Validity::Unknown | _ => "a bare public key: no validity to check",
+    }
+}
+
+fn text(cert: &Certificate, validity: Validity) -> String {
+    let mut out = format!("certificate: {}\n", cert.source_name());
+    if let Some(info) = cert.info() {
+        let or_empty = |s: &str| {
+            if s.is_empty() {
+                "(empty)".to_owned()
+            } else {
+                s.to_owned()
+            }
+        };
+        out += &format!("subject:     {}\n", or_empty(&info.subject));
+        out += &format!("issuer:      {}\n", or_empty(&info.issuer));
+        out += &format!("serial:      {}\n", info.serial);
+        out += &format!("not before:  {}\n", info.not_before);
+        out += &format!("not after:   {}\n", info.not_after);
+    }
+    out += &format!("status:      {}\n", status(validity));
+    out += &format!("key:         RSA {} bits\n", cert.bits());
+    out += &format!("fingerprint: {}\n", cert.fingerprint());
+    out
+}
+
+fn report(cert: &Certificate, validity: Validity) -> serde_json::Value {
+    let info = cert.info();
+    json!({
+        "source": cert.source_name(),
+        "subject": info.map(|i| i.subject.clone()),
+        "issuer": info.map(|i| i.issuer.clone()),
+        "serial": info.map(|i| i.serial.clone()),
+        "not_before": info.map(|i| i.not_before.to_string()),
+        "not_after": info.map(|i| i.not_after.to_string()),
+        "usable": matches!(validity, Validity::Valid | Validity::Unknown),
+        "status": match validity {
+            Validity::Valid => "valid",
+            Validity::Expired => "expired",
+            Validity::NotYetValid => "not-yet-valid",
+            Validity::Unknown | _ => "no-validity",
+        },
+        "algorithm": "RSA",
+        "bits": cert.bits(),
+        "fingerprint": cert.fingerprint(),
+    })
+}

@@ -1,0 +1,53 @@
+//! `offseal unseal`: recovery with the controller's private keys.
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use offseal_core::manifest::{self, Format};
+use offseal_core::secrecy::ExposeSecret as _;
+
+use crate::cli::UnsealArgs;
+use crate::commands::raw::raw_target;
+use crate::input;
+
+pub(crate) fn run(args: &UnsealArgs) -> Result<ExitCode> {
+    let keys = input::unsealing_keys(&args.recovery_private_key)?;
+    if args.raw {
+        return open_raw(args, &keys);
+    }
+    let source = args.file.as_ref().map(|p| p.display().to_string());
+    let bytes = input::read_input(source.as_deref(), "SealedSecret YAML or JSON")?;
+    let source_name = source.as_deref().unwrap_or("stdin");
+    let sealed = manifest::read_sealed_secrets(&bytes, source_name)?;
+    let mut secrets = Vec::with_capacity(sealed.len());
+    for sealed_secret in &sealed {
+        let unsealed = sealed_secret.unseal(&keys)?;
+        for key in &unsealed.unrendered_templates {
+            eprintln!(
+                "warning: {}: spec.template.data {key:?} is a Go template, which only the \
+                 controller renders; it is left out of the Secret",
+                sealed_secret.describe()
+            );
+        }
+        secrets.push(unsealed.secret);
+    }
+    let text = manifest::to_string(&secrets, Format::from(args.format))?;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn open_raw(args: &UnsealArgs, keys: &offseal_core::UnsealingKeys) -> Result<ExitCode> {
+    let target = raw_target(&args.target)?;
+    let path = args.from_file.as_deref().map(input::from_file_path);
+    let sealed = input::read_input(path, "a sealed base64 value")?;
+    let sealed = std::str::from_utf8(&sealed).context("the sealed value is not base64 text")?;
+    let plaintext = offseal_core::open(keys, &target, sealed)
+        .with_context(|| format!("cannot open the value for {target}"))?;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(plaintext.expose_secret())?;
+    stdout.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,67 @@
+//! Reading what commands need: certificates, keys, values, manifests.
+
+use std::fs;
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
+use offseal_core::{Certificate, SealingKey, UnsealingKeys};
+use zeroize::Zeroizing;
+
+/// Reads a file, or stdin for `None` or `-`. The bytes may be a secret, so they are wiped
+/// when dropped. On a terminal, says what stdin is expected to hold.
+pub(crate) fn read_input(path: Option<&str>, expecting: &str) -> Result<Zeroizing<Vec<u8>>> {
+    let mut bytes = Zeroizing::new(Vec::new());
+    match path {
+        None | Some("-") => {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                eprintln!("(tty detected: expecting {expecting} on stdin; end with Ctrl-D)");
+            }
+            stdin
+                .lock()
+                .read_to_end(&mut bytes)
+                .context("cannot read stdin")?;
+        }
+        Some(path) => {
+            let mut file = fs::File::open(path).with_context(|| format!("cannot open {path}"))?;
+            file.read_to_end(&mut bytes)
+                .with_context(|| format!("cannot read {path}"))?;
+        }
+    }
+    Ok(bytes)
+}
+
+/// kubeseal's `--from-file [key=]path`: the key is ignored for a single value.
+pub(crate) fn from_file_path(arg: &str) -> &str {
+    match arg.split_once('=') {
+        Some((_, path)) if !Path::new(arg).exists() => path,
+        _ => arg,
+    }
+}
+
+/// Reads and parses a certificate without judging its dates.
+pub(crate) fn certificate(source: &str) -> Result<Certificate> {
+    let bytes = read_input(Some(source), "a PEM certificate")?;
+    Ok(Certificate::parse(&bytes, source)?)
+}
+
+/// The key to seal with: the certificate must be valid today.
+pub(crate) fn sealing_key(source: &str) -> Result<SealingKey> {
+    Ok(certificate(source)?.sealing_key(SystemTime::now())?)
+}
+
+/// Every private key in every file.
+pub(crate) fn unsealing_keys(paths: &[impl AsRef<Path>]) -> Result<UnsealingKeys> {
+    let mut keys = UnsealingKeys::new();
+    for path in paths {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let bytes = Zeroizing::new(
+            fs::read(path).with_context(|| format!("cannot read private key {name}"))?,
+        );
+        keys.add(&bytes, &name)?;
+    }
+    Ok(keys)
+}

@@ -1,0 +1,9 @@
+//! Integration tests of the `offseal` binary: one test binary, a module per command.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod util;
+
+mod cert;
+mod raw;
+mod unseal;
