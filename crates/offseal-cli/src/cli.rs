@@ -35,6 +35,37 @@ pub(crate) enum Command {
     )]
     Unseal(UnsealArgs),
 
+    /// Seal Azure Key Vault credentials into Helm values files, in place (the main job).
+    ///
+    /// Seals the client id and secret into `external_secrets.keyvault_credentials` and writes
+    /// the tenant id plain to `external_secrets.azure_tenant_id`, wherever the block sits;
+    /// every other byte of the file stays as it was. A comment above `keyvault_credentials`
+    /// records the target and certificate (nothing secret), so later runs need only --cert.
+    ///
+    /// Credentials, per part, from: --credentials (the JSON `az ad sp create-for-rbac` prints),
+    /// then --client-id / --tenant-id, then AZURE_CLIENT_ID, AZURE_CLIENT_SECRET and
+    /// AZURE_TENANT_ID, then a hidden prompt on a terminal. The secret is never an argument.
+    #[command(after_help = "Examples:
+  az ad sp create-for-rbac -n app | offseal values values.yaml --cert controller.crt \\
+      -n tenant-a --name azure-keyvault-credentials --credentials -
+  AZURE_CLIENT_ID=... AZURE_CLIENT_SECRET=... offseal values values.yaml --cert controller.crt")]
+    Values(ValuesArgs),
+
+    /// Seal (or, with --plain, write as is) one value at any path of a values file.
+    ///
+    /// The value is read from stdin, --from-file, or a hidden prompt on a terminal.
+    #[command(after_help = "Example:
+  printf '%s' \"$TOKEN\" | offseal set values.yaml app.token --cert controller.crt -n ns --name app")]
+    Set(SetArgs),
+
+    /// Lint values files without keys: plaintext or malformed data where a sealed value
+    /// belongs, data sized for another key than --cert. Exit 1 on any problem.
+    Check(CheckArgs),
+
+    /// Open every sealed value with the controller's private keys and report, per value,
+    /// whether it opens for its target. Prints no plaintext. Exit 1 if any does not.
+    Verify(VerifyArgs),
+
     /// Show what a certificate is, whether it can be used today, and its fingerprint.
     Cert(CertArgs),
 }
@@ -58,10 +89,17 @@ pub(crate) struct TargetArgs {
     #[arg(long, value_name = "NAME")]
     pub(crate) name: Option<String>,
 
-    /// Who may open the value: exactly namespace/name, any Secret in the namespace, or any
-    /// Secret in the cluster.
-    #[arg(long, value_enum, value_name = "SCOPE", default_value_t = ScopeArg::Strict)]
-    pub(crate) scope: ScopeArg,
+    /// Who may open the value: exactly namespace/name (strict, the default), any Secret in
+    /// the namespace, or any Secret in the cluster.
+    #[arg(long, value_enum, value_name = "SCOPE")]
+    pub(crate) scope: Option<ScopeArg>,
+}
+
+impl TargetArgs {
+    /// Whether any target flag was given.
+    pub(crate) fn any(&self) -> bool {
+        self.namespace.is_some() || self.name.is_some() || self.scope.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -150,6 +188,130 @@ impl From<FormatArg> for offseal_core::manifest::Format {
             FormatArg::Json => offseal_core::manifest::Format::Json,
         }
     }
+}
+
+/// How results are written by commands that edit values files.
+#[derive(Debug, Args)]
+pub(crate) struct WriteArgs {
+    /// Print a unified diff (ciphertexts shortened) and change nothing.
+    #[arg(long, conflicts_with = "output")]
+    pub(crate) dry_run: bool,
+
+    /// Write the result to this file (- for stdout) instead of editing the input in place.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub(crate) output: Option<String>,
+
+    /// Do not write the provenance comment (and remove an old one).
+    #[arg(long)]
+    pub(crate) no_provenance: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ValuesArgs {
+    /// Helm values file(s) to edit in place.
+    #[arg(value_name = "FILE", required = true)]
+    pub(crate) files: Vec<String>,
+
+    #[command(flatten)]
+    pub(crate) cert: CertSource,
+
+    /// What the credentials are sealed for. Default: the file's provenance comment.
+    #[command(flatten)]
+    pub(crate) target: TargetArgs,
+
+    /// Path of the `external_secrets` mapping (such as `tenant.external_secrets`); default: the
+    /// one in the file, or a new one at the top level. `\.` escapes a dot in a key.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) at: Option<String>,
+
+    /// The JSON that `az ad sp create-for-rbac` or `az ad sp credential reset` prints
+    /// (`appId`, `password`, `tenant`), from a file or - for stdin.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) credentials: Option<String>,
+
+    /// The application (client) id; not secret.
+    #[arg(long, value_name = "ID", conflicts_with = "credentials")]
+    pub(crate) client_id: Option<String>,
+
+    /// The tenant id, written plain; not secret.
+    #[arg(long, value_name = "ID", conflicts_with = "credentials")]
+    pub(crate) tenant_id: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) write: WriteArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SetArgs {
+    /// The Helm values file to edit in place.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: String,
+
+    /// Dotted path of the value, such as `app.db.password` (`\.` escapes a dot in a key).
+    #[arg(value_name = "PATH")]
+    pub(crate) path: String,
+
+    /// The controller's certificate (not needed with --plain).
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "SEALED_SECRETS_CERT",
+        required_unless_present = "plain"
+    )]
+    pub(crate) cert: Option<String>,
+
+    /// What the value is sealed for. Default: the provenance comment at or above PATH.
+    #[command(flatten)]
+    pub(crate) target: TargetArgs,
+
+    /// Read the value from this file instead of stdin.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) from_file: Option<String>,
+
+    /// Write the value as is, not sealed (it must be UTF-8 text).
+    #[arg(long)]
+    pub(crate) plain: bool,
+
+    /// Remove one trailing newline (\n or \r\n) from the value.
+    #[arg(long)]
+    pub(crate) trim_newline: bool,
+
+    #[command(flatten)]
+    pub(crate) write: WriteArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// Helm values file(s) to check.
+    #[arg(value_name = "FILE", required = true)]
+    pub(crate) files: Vec<String>,
+
+    /// The controller's certificate: also check that values fit its key (dates do not matter).
+    #[arg(long, value_name = "FILE", env = "SEALED_SECRETS_CERT")]
+    pub(crate) cert: Option<String>,
+
+    /// Print a JSON report instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// Helm values file(s) to verify.
+    #[arg(value_name = "FILE", required = true)]
+    pub(crate) files: Vec<String>,
+
+    /// The controller's private key(s): PEM, a key Secret, or a List backup.
+    #[arg(long, value_name = "FILE", value_delimiter = ',', required = true)]
+    pub(crate) recovery_private_key: Vec<PathBuf>,
+
+    /// The target to open values for. Default: each value's provenance comment.
+    #[command(flatten)]
+    pub(crate) target: TargetArgs,
+
+    /// Print a JSON report instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]

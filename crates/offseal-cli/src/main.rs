@@ -2,7 +2,11 @@
 
 mod cli;
 mod commands;
+mod credentials;
+mod diff;
 mod input;
+mod target;
+mod write;
 
 use std::process::ExitCode;
 

@@ -143,6 +143,12 @@ impl Certificate {
         self.key.bits()
     }
 
+    /// RSA modulus size in bytes: the size of the RSA block of values sealed for this key.
+    #[must_use]
+    pub fn size(&self) -> usize {
+        self.key.size()
+    }
+
     /// The fingerprint kubeseal and the controller use: `SHA256:` and unpadded base64, as
     /// `ssh-keygen -l` prints it.
     #[must_use]

@@ -92,6 +92,28 @@ pub enum Error {
         reason: String,
     },
 
+    /// A values file could not be read or edited.
+    #[error("{source_name}: {error}")]
+    Values {
+        /// The file.
+        source_name: String,
+        /// The editor's error (paths and lines, never values).
+        error: offseal_yaml::Error,
+    },
+
+    /// Something about a values file that the values logic refuses.
+    #[error("{source_name}: {reason}")]
+    ValuesContent {
+        /// The file.
+        source_name: String,
+        /// What is wrong (paths and lines, never values).
+        reason: String,
+    },
+
+    /// Credentials that cannot be right (the message never shows them).
+    #[error("invalid credentials: {0}")]
+    InvalidCredentials(String),
+
     /// A value opened or sealed by a manifest failed: names the item. The cause is the
     /// [`source`](std::error::Error::source); print the chain to show both.
     #[error("{context}")]

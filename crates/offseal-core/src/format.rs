@@ -107,13 +107,13 @@ impl Envelope {
         self.rsa_len
     }
 
-    /// Checks that the RSA block has the size of `key`'s modulus; a value sealed for another
-    /// key size can never be opened by the controller holding this certificate's key.
+    /// Checks that the RSA block has the size (in bytes) of a key's modulus, such as
+    /// [`SealingKey::size`]: a value sealed for another key size can never be opened by the
+    /// controller holding that key.
     ///
     /// # Errors
     /// [`Error::Malformed`] with [`MalformedReason::WrongKeySize`].
-    pub fn check_key_size(&self, key: &SealingKey) -> Result<()> {
-        let expected = key.size();
+    pub fn check_key_size(&self, expected: usize) -> Result<()> {
         if self.rsa_len == expected {
             Ok(())
         } else {

@@ -33,6 +33,7 @@ pub mod format;
 pub mod keys;
 pub mod manifest;
 pub mod scope;
+pub mod values;
 
 mod backend;
 mod pem;
@@ -43,6 +44,10 @@ pub use error::{Error, Result};
 pub use format::Envelope;
 pub use keys::UnsealingKeys;
 pub use scope::{Scope, Target};
+pub use values::ValuesFile;
+
+/// Re-exported: the lossless YAML editor values files are edited with.
+pub use offseal_yaml;
 
 /// Re-exported: the random-number traits `_with_rng` functions take.
 pub use rsa::rand_core;

@@ -67,7 +67,7 @@ fn structural_failures_are_told_apart_without_a_key() {
         if why.contains("claims") {
             // Well formed, but the RSA block does not fit the key it claims to be for.
             let key = common::sealing_key(v["keys"][0].as_str().unwrap());
-            assert!(parsed.unwrap().check_key_size(&key).is_err(), "{why}");
+            assert!(parsed.unwrap().check_key_size(key.size()).is_err(), "{why}");
             continue;
         }
         let structural = [

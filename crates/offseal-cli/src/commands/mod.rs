@@ -1,20 +1,112 @@
 //! One module per subcommand; each `run` returns the exit code.
 
+use std::io::Write as _;
 use std::process::ExitCode;
+use std::time::SystemTime;
 
 use anyhow::Result;
+use offseal_core::Timestamp;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, WriteArgs};
+use crate::{diff, write};
 
 mod cert;
+mod check;
 mod raw;
+mod set;
 mod unseal;
+mod values;
+mod verify;
 
 /// Runs the chosen subcommand.
 pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Raw(args) => raw::run(&args),
         Command::Unseal(args) => unseal::run(&args),
+        Command::Values(args) => values::run(&args),
+        Command::Set(args) => set::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Verify(args) => verify::run(&args),
         Command::Cert(args) => cert::run(&args),
+    }
+}
+
+/// Today, for provenance comments.
+pub(crate) fn today() -> Timestamp {
+    Timestamp::from_system_time(SystemTime::now())
+}
+
+/// What [`apply`] did with an edit.
+pub(crate) enum Applied {
+    /// The file was rewritten in place.
+    Written,
+    /// The edit changed nothing; the file was not touched.
+    Unchanged,
+    /// `--dry-run`: the diff was printed.
+    Previewed,
+    /// `--output`: written there.
+    Output(String),
+}
+
+/// Runs `edit` on `file` and writes the result as `how` says: in place (locked, atomic), to
+/// `--output`, or as a `--dry-run` diff on stdout.
+pub(crate) fn apply(
+    file: &str,
+    how: &WriteArgs,
+    edit: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
+) -> Result<Applied> {
+    if how.dry_run || how.output.is_some() {
+        let old = crate::input::read_input(Some(file), "a values file")?;
+        let new = edit(&old)?;
+        return match how.output.as_deref() {
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                stdout.write_all(diff::unified(file, &old, &new).as_bytes())?;
+                stdout.flush()?;
+                Ok(Applied::Previewed)
+            }
+            Some("-") => {
+                let mut stdout = std::io::stdout().lock();
+                stdout.write_all(&new)?;
+                stdout.flush()?;
+                Ok(Applied::Output("stdout".to_owned()))
+            }
+            Some(to) => {
+                write::write_new(to, &new)?;
+                Ok(Applied::Output(to.to_owned()))
+            }
+        };
+    }
+    Ok(match write::update_in_place(file, edit)? {
+        write::Change::Written => Applied::Written,
+        write::Change::Unchanged => Applied::Unchanged,
+    })
+}
+
+/// Reports each file's outcome on stderr, in input order; exit 1 if any failed.
+pub(crate) fn finish_batch(files: &[String], results: Vec<Result<String>>) -> ExitCode {
+    let mut failed = 0;
+    for (file, result) in files.iter().zip(results) {
+        match result {
+            Ok(message) => eprintln!("{message}"),
+            Err(err) => {
+                failed += 1;
+                let text = format!("{err:#}");
+                // Library errors already start with the file name.
+                if text.starts_with(file.as_str()) {
+                    eprintln!("error: {text}");
+                } else {
+                    eprintln!("error: {file}: {text}");
+                }
+            }
+        }
+    }
+    if failed > 0 {
+        if files.len() > 1 {
+            eprintln!("{failed} of {} files failed", files.len());
+        }
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -3,14 +3,12 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
+use crate::cli::RawArgs;
+use crate::{input, target};
 use anyhow::Result;
-use offseal_core::{Error, Scope, Target};
-
-use crate::cli::{RawArgs, TargetArgs};
-use crate::input;
 
 pub(crate) fn run(args: &RawArgs) -> Result<ExitCode> {
-    let target = raw_target(&args.target)?;
+    let target = target::raw(&args.target)?;
     let key = input::sealing_key(&args.cert.cert)?;
     let path = args.from_file.as_deref().map(input::from_file_path);
     let mut value = input::read_input(path, "the value to seal")?;
@@ -29,21 +27,8 @@ pub(crate) fn run(args: &RawArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The target of a raw value, with kubeseal's messages for what a scope is missing.
-pub(crate) fn raw_target(args: &TargetArgs) -> Result<Target> {
-    let scope = Scope::from(args.scope);
-    Target::new(scope, args.namespace.as_deref(), args.name.as_deref()).map_err(|e| match e {
-        Error::MissingNamespace { scope } => {
-            anyhow::anyhow!("must provide the --namespace flag with --raw and --scope {scope}")
-        }
-        Error::MissingName { scope } => {
-            anyhow::anyhow!("must provide the --name flag with --raw and --scope {scope}")
-        }
-        other => other.into(),
-    })
-}
-
-fn trim_one_newline(value: &mut Vec<u8>) {
+/// Removes one trailing `\n` or `\r\n`.
+pub(crate) fn trim_one_newline(value: &mut Vec<u8>) {
     if value.ends_with(b"\r\n") {
         value.truncate(value.len() - 2);
     } else if value.ends_with(b"\n") {

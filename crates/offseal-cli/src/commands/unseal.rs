@@ -8,8 +8,7 @@ use offseal_core::manifest::{self, Format};
 use offseal_core::secrecy::ExposeSecret as _;
 
 use crate::cli::UnsealArgs;
-use crate::commands::raw::raw_target;
-use crate::input;
+use crate::{input, target};
 
 pub(crate) fn run(args: &UnsealArgs) -> Result<ExitCode> {
     let keys = input::unsealing_keys(&args.recovery_private_key)?;
@@ -40,7 +39,7 @@ pub(crate) fn run(args: &UnsealArgs) -> Result<ExitCode> {
 }
 
 fn open_raw(args: &UnsealArgs, keys: &offseal_core::UnsealingKeys) -> Result<ExitCode> {
-    let target = raw_target(&args.target)?;
+    let target = target::raw(&args.target)?;
     let path = args.from_file.as_deref().map(input::from_file_path);
     let sealed = input::read_input(path, "a sealed base64 value")?;
     let sealed = std::str::from_utf8(&sealed).context("the sealed value is not base64 text")?;

@@ -1,0 +1,69 @@
+//! Gathering Azure credentials for `offseal values`, never from a command-line argument.
+
+use std::io::{BufRead as _, IsTerminal as _};
+
+use anyhow::{Context, Result, bail};
+use offseal_core::secrecy::SecretString;
+use offseal_core::values::{AzCredentials, Credentials};
+
+use crate::cli::ValuesArgs;
+use crate::input;
+
+/// Per part, first found wins: --credentials JSON, then --client-id / --tenant-id, then the
+/// Azure SDK environment variables, then (on a terminal) a prompt. The tenant id is optional.
+pub(crate) fn gather(args: &ValuesArgs) -> Result<Credentials> {
+    let az = match &args.credentials {
+        Some(source) => {
+            let bytes = input::read_input(Some(source), "the JSON of `az ad sp create-for-rbac`")?;
+            AzCredentials::from_json(&bytes).with_context(|| format!("cannot read {source}"))?
+        }
+        None => AzCredentials::default(),
+    };
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    // A prompt needs a terminal that is not already feeding --credentials -.
+    let can_prompt = std::io::stdin().is_terminal() && args.credentials.as_deref() != Some("-");
+
+    let client_id = match az
+        .app_id
+        .or_else(|| args.client_id.clone().map(SecretString::from))
+        .or_else(|| env("AZURE_CLIENT_ID").map(SecretString::from))
+    {
+        Some(id) => id,
+        None if can_prompt => SecretString::from(prompt_line("client id (application id): ")?),
+        None => bail!(missing("client id", "--client-id ID or AZURE_CLIENT_ID")),
+    };
+    let client_secret = match az
+        .password
+        .or_else(|| env("AZURE_CLIENT_SECRET").map(SecretString::from))
+    {
+        Some(secret) => secret,
+        None if can_prompt => SecretString::from(
+            rpassword::prompt_password("client secret (hidden): ")
+                .context("cannot read the client secret from the terminal")?,
+        ),
+        None => bail!(missing("client secret", "AZURE_CLIENT_SECRET")),
+    };
+    let tenant_id = az
+        .tenant
+        .or_else(|| args.tenant_id.clone())
+        .or_else(|| env("AZURE_TENANT_ID"));
+    Ok(Credentials::new(client_id, client_secret, tenant_id)?)
+}
+
+fn missing(what: &str, how: &str) -> String {
+    format!(
+        "no {what}: give it with {how}, or pass --credentials FILE|- (the JSON `az ad sp \
+         create-for-rbac` prints), or run on a terminal to be prompted"
+    )
+}
+
+/// A visible one-line prompt on stderr, answered on the terminal.
+fn prompt_line(prompt: &str) -> Result<String> {
+    eprint!("{prompt}");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read from the terminal")?;
+    Ok(line.trim().to_owned())
+}
