@@ -125,10 +125,11 @@ impl Credentials {
         if client_secret.expose_secret().is_empty() {
             return invalid("the client secret is empty");
         }
-        if let Some(tenant) = tenant_id.as_deref().filter(|t| !is_guid(t)) {
-            return Err(Error::InvalidCredentials(format!(
-                "the tenant id {tenant:?} is not a GUID"
-            )));
+        // Not echoed: a secret pasted into the wrong variable must not end up in a log.
+        if tenant_id.as_deref().is_some_and(|t| !is_guid(t)) {
+            return invalid(
+                "the tenant id is not a GUID (tenant ids look like d93d3d23-50e3-46db-b3ad-8c6c281b431e)",
+            );
         }
         Ok(Credentials {
             client_id,
@@ -970,9 +971,10 @@ mod tests {
         let err = Credentials::new(s(id), s("x"), Some("nope".into()))
             .unwrap_err()
             .to_string();
-        assert_eq!(
-            err,
-            "invalid credentials: the tenant id \"nope\" is not a GUID"
+        assert!(
+            err.starts_with("invalid credentials: the tenant id is not a GUID")
+                && !err.contains("nope"),
+            "{err}"
         );
         let debug = format!("{:?}", Credentials::new(s(id), s("hunter2"), None).unwrap());
         assert!(!debug.contains("hunter2") && !debug.contains(id), "{debug}");

@@ -5,5 +5,10 @@
 mod util;
 
 mod cert;
+mod check;
 mod raw;
+mod safety;
+mod set;
 mod unseal;
+mod values;
+mod verify;

@@ -42,3 +42,67 @@ pub(crate) fn open_raw(sealed: &str, key_file: &str, target: &[&str]) -> Vec<u8>
     );
     out.stdout
 }
+
+/// The test credentials: a GUID client id, a secret no output may ever contain, a tenant.
+pub(crate) const CLIENT_ID: &str = "0b7ff3c4-6f8e-4c49-9a5c-3b8e2f1d9a10";
+pub(crate) const CLIENT_SECRET: &str = "Xy9~Q2-NEVER-PRINT-ME-stUVwxyz012345._";
+pub(crate) const TENANT_ID: &str = "d93d3d23-50e3-46db-b3ad-8c6c281b431e";
+
+/// `offseal` with the test credentials in the Azure SDK variables.
+pub(crate) fn offseal_with_credentials() -> Command {
+    let mut cmd = offseal();
+    cmd.env("AZURE_CLIENT_ID", CLIENT_ID)
+        .env("AZURE_CLIENT_SECRET", CLIENT_SECRET)
+        .env("AZURE_TENANT_ID", TENANT_ID);
+    cmd
+}
+
+/// Every base64 run long enough to be a sealed value, in order.
+pub(crate) fn sealed_values(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut run = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=') {
+            run.push(c);
+        } else {
+            if run.len() >= 300 {
+                found.push(std::mem::take(&mut run));
+            }
+            run.clear();
+        }
+    }
+    found
+}
+
+/// `text` with every sealed value replaced by `<sealed>` and provenance dates by `<date>`.
+pub(crate) fn redact(text: &str) -> String {
+    let mut out = text.to_owned();
+    for sealed in sealed_values(text) {
+        out = out.replacen(&sealed, "<sealed>", 1);
+    }
+    let mut result = String::new();
+    let mut rest = out.as_str();
+    while let Some(at) = rest.find("sealed=") {
+        let date_start = at + "sealed=".len();
+        result.push_str(&rest[..date_start]);
+        let date: String = rest[date_start..].chars().take(10).collect();
+        if date.len() == 10 && date.chars().all(|c| c.is_ascii_digit() || c == '-') {
+            result.push_str("<date>");
+            rest = &rest[date_start + 10..];
+        } else {
+            rest = &rest[date_start..];
+        }
+    }
+    result.push_str(rest);
+    result
+}
+
+/// A temporary directory holding `name` with `content`; returns the directory and file path.
+pub(crate) fn temp_file(name: &str, content: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::File::create(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, content))
+        .unwrap();
+    (dir, path)
+}
