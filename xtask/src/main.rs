@@ -1,3 +1,63 @@
-//! Project tasks beyond `cargo build` and `cargo test`.
+//! Project tasks beyond `cargo build` and `cargo test`, run as `cargo xtask <TASK>`.
+//!
+//! Each task lives in its own module; `main` only dispatches.
 
-fn main() {}
+mod interop;
+
+use std::process::ExitCode;
+
+/// Runs the task named by the first argument.
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let task = args.first().map(String::as_str);
+    let rest = args.get(1..).unwrap_or_default();
+    match task {
+        Some("interop") if rest.is_empty() => finish(interop::run()),
+        Some("help" | "-h" | "--help") => {
+            print_help();
+            ExitCode::SUCCESS
+        }
+        Some(task @ "interop") => {
+            eprintln!("error: `{task}` takes no arguments, got {rest:?}");
+            print_help();
+            ExitCode::from(2)
+        }
+        Some(other) => {
+            eprintln!("error: unknown task {other:?}");
+            print_help();
+            ExitCode::from(2)
+        }
+        None => {
+            print_help();
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Turns a task's outcome into the exit code: 0 when it passed, 1 when checks failed or it
+/// could not run (the reason is printed).
+fn finish(outcome: anyhow::Result<bool>) -> ExitCode {
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints the list of tasks to stderr.
+fn print_help() {
+    eprintln!(
+        "\
+Usage: cargo xtask <TASK>
+
+Tasks:
+  interop  Check offseal against independent sealed-secrets implementations, both ways:
+           PyPI kubesealpy, a plain Python `cryptography` decryptor and npm
+           @linode/kubeseal-encrypt, installed pinned under target/interop/
+           (see xtask/interop/README.md)
+  help     Print this help"
+    );
+}
