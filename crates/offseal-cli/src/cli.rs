@@ -73,8 +73,9 @@ pub(crate) enum Command {
 /// Where the controller's certificate comes from.
 #[derive(Debug, Args)]
 pub(crate) struct CertSource {
-    /// The controller's certificate (PEM or DER, or a bare PUBLIC KEY): a file, or - for stdin.
-    #[arg(long, value_name = "FILE", env = "SEALED_SECRETS_CERT")]
+    /// The controller's certificate (PEM or DER, or a bare PUBLIC KEY): a file, - for stdin, or
+    /// an http(s):// or file:// URL such as https://sealed-secrets.example.com/v1/cert.pem.
+    #[arg(long, value_name = "FILE|URL", env = "SEALED_SECRETS_CERT")]
     pub(crate) cert: String,
 }
 
@@ -286,8 +287,9 @@ pub(crate) struct CheckArgs {
     #[arg(value_name = "FILE", required = true)]
     pub(crate) files: Vec<String>,
 
-    /// The controller's certificate: also check that values fit its key (dates do not matter).
-    #[arg(long, value_name = "FILE", env = "SEALED_SECRETS_CERT")]
+    /// The controller's certificate, a file or URL: also check that values fit its key (its
+    /// dates do not matter here).
+    #[arg(long, value_name = "FILE|URL", env = "SEALED_SECRETS_CERT")]
     pub(crate) cert: Option<String>,
 
     /// Print a JSON report instead of text.
@@ -316,7 +318,8 @@ pub(crate) struct VerifyArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct CertArgs {
-    /// The certificate file (PEM or DER); default $SEALED_SECRETS_CERT.
+    /// The certificate: a file (PEM or DER) or an http(s):// or file:// URL; default
+    /// $SEALED_SECRETS_CERT.
     #[arg(value_name = "CERT", env = "SEALED_SECRETS_CERT")]
     pub(crate) cert: String,
 

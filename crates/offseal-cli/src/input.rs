@@ -9,6 +9,8 @@ use anyhow::{Context, Result};
 use offseal_core::{Certificate, SealingKey, UnsealingKeys};
 use zeroize::Zeroizing;
 
+use crate::fetch;
+
 /// Reads a file, or stdin for `None` or `-`. The bytes may be a secret, so they are wiped
 /// when dropped. On a terminal, says what stdin is expected to hold.
 pub(crate) fn read_input(path: Option<&str>, expecting: &str) -> Result<Zeroizing<Vec<u8>>> {
@@ -41,10 +43,20 @@ pub(crate) fn from_file_path(arg: &str) -> &str {
     }
 }
 
+/// The bytes of a certificate: a file, `-` for stdin, or an `http(s)://` or `file://` URL.
+pub(crate) fn certificate_bytes(source: &str) -> Result<Vec<u8>> {
+    match fetch::classify(source)? {
+        fetch::CertSource::File(path) => Ok(read_input(Some(path), "a PEM certificate")?.to_vec()),
+        fetch::CertSource::FileUrl(path) => {
+            fs::read(&path).with_context(|| format!("cannot open {path} (from {source})"))
+        }
+        fetch::CertSource::Http(url) => fetch::http_get(url),
+    }
+}
+
 /// Reads and parses a certificate without judging its dates.
 pub(crate) fn certificate(source: &str) -> Result<Certificate> {
-    let bytes = read_input(Some(source), "a PEM certificate")?;
-    Ok(Certificate::parse(&bytes, source)?)
+    Ok(Certificate::parse(&certificate_bytes(source)?, source)?)
 }
 
 /// The key to seal with: the certificate must be valid today.

@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod credentials;
 mod diff;
+mod fetch;
 mod input;
 mod target;
 mod write;

@@ -388,9 +388,11 @@ impl Secret {
         if let Some(name) = &options.name {
             meta.name = Some(name.clone());
         }
-        let name = meta.name.clone().filter(|n| !n.is_empty()).ok_or_else(|| {
-            fail("missing metadata.name in input Secret".to_owned())
-        })?;
+        let name = meta
+            .name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| fail("missing metadata.name in input Secret".to_owned()))?;
         if let Some(namespace) = &options.namespace {
             match meta.namespace.as_deref() {
                 Some(declared) if !declared.is_empty() && declared != namespace => {
@@ -407,7 +409,9 @@ impl Secret {
         let scope = meta.scope();
         let namespace = meta.namespace.clone().filter(|n| !n.is_empty());
         if scope != Scope::ClusterWide && namespace.is_none() {
-            return Err(fail("secret must declare a namespace (or give --namespace)".to_owned()));
+            return Err(fail(
+                "secret must declare a namespace (or give --namespace)".to_owned(),
+            ));
         }
         // The names must be ones Kubernetes accepts, or the values could never be opened.
         let target = Target::new(scope, namespace.as_deref(), Some(&name))?;
@@ -427,15 +431,11 @@ impl Secret {
 
         let label = target.label();
         let mut encrypted_data = BTreeMap::new();
-        let items = self
-            .data
-            .iter()
-            .map(|(k, v)| (k, v.expose_secret()))
-            .chain(
-                self.string_data
-                    .iter()
-                    .map(|(k, v)| (k, v.expose_secret().as_bytes())),
-            );
+        let items = self.data.iter().map(|(k, v)| (k, v.expose_secret())).chain(
+            self.string_data
+                .iter()
+                .map(|(k, v)| (k, v.expose_secret().as_bytes())),
+        );
         for (item, plaintext) in items {
             let sealed = format::seal_with_rng(rng, key, &label, plaintext)
                 .map_err(|e| e.at(format!("{}: item {item:?}", self.describe())))?;

@@ -256,7 +256,9 @@ stringData:
 "#;
 
     fn seal(options: &SealOptions) -> offseal_core::Result<manifest::SealedSecret> {
-        let secret = manifest::read_secrets(SECRET.as_bytes(), "s.yaml").unwrap().remove(0);
+        let secret = manifest::read_secrets(SECRET.as_bytes(), "s.yaml")
+            .unwrap()
+            .remove(0);
         secret.seal_with_rng(
             &mut ChaCha8Rng::from_seed([1; 32]),
             &common::sealing_key("controller-2048"),
@@ -294,34 +296,80 @@ stringData:
         let json = manifest::to_string(std::slice::from_ref(&sealed), Format::Json).unwrap();
         assert!(json.starts_with("{\n  \"kind\": \"SealedSecret\",\n  \"apiVersion\": \"bitnami.com/v1alpha1\",\n  \"metadata\": {\n    \"name\": \"creds\",\n    \"namespace\": \"tenant-a\"\n  },\n  \"spec\": {\n    \"template\": {\n"), "{}", *json);
         let yaml = manifest::to_string(std::slice::from_ref(&sealed), Format::Yaml).unwrap();
-        assert!(yaml.starts_with("---\napiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n"), "{}", *yaml);
-        assert!(yaml.find("encryptedData").unwrap() < yaml.find("template").unwrap(), "keys sorted");
+        assert!(
+            yaml.starts_with(
+                "---\napiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n"
+            ),
+            "{}",
+            *yaml
+        );
+        assert!(
+            yaml.find("encryptedData").unwrap() < yaml.find("template").unwrap(),
+            "keys sorted"
+        );
 
-        let opened = sealed.unseal(&common::unsealing_keys(&["controller-2048"])).unwrap().secret;
+        let opened = sealed
+            .unseal(&common::unsealing_keys(&["controller-2048"]))
+            .unwrap()
+            .secret;
         let text = |k: &str| String::from_utf8(opened.data[k].expose_secret().to_vec()).unwrap();
         assert_eq!(text("password"), "hunter2");
-        assert_eq!(text("shared"), "from-string-data", "stringData wins a clash");
+        assert_eq!(
+            text("shared"),
+            "from-string-data",
+            "stringData wins a clash"
+        );
         assert_eq!(text("token"), "t0k3n");
     }
 
     #[test]
     fn name_namespace_and_scope_follow_kubeseal_rules() {
-        let sealed = seal(&SealOptions::new(Some("other"), Some("tenant-a"), Some(Scope::NamespaceWide))).unwrap();
+        let sealed = seal(&SealOptions::new(
+            Some("other"),
+            Some("tenant-a"),
+            Some(Scope::NamespaceWide),
+        ))
+        .unwrap();
         assert_eq!(sealed.metadata.name.as_deref(), Some("other"));
         assert_eq!(sealed.scope(), Scope::NamespaceWide);
         assert_eq!(
-            sealed.spec.template.metadata.annotations.get("sealedsecrets.bitnami.com/namespace-wide").map(String::as_str),
+            sealed
+                .spec
+                .template
+                .metadata
+                .annotations
+                .get("sealedsecrets.bitnami.com/namespace-wide")
+                .map(String::as_str),
             Some("true")
         );
-        assert!(sealed.unseal(&common::unsealing_keys(&["controller-2048"])).is_ok());
+        assert!(
+            sealed
+                .unseal(&common::unsealing_keys(&["controller-2048"]))
+                .is_ok()
+        );
 
-        let err = seal(&SealOptions::new(None, Some("tenant-b"), None)).unwrap_err().to_string();
-        assert_eq!(err, "Secret \"tenant-a/creds\": namespace mismatch: input secret is in namespace \"tenant-a\" but \"tenant-b\" was specified");
+        let err = seal(&SealOptions::new(None, Some("tenant-b"), None))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "Secret \"tenant-a/creds\": namespace mismatch: input secret is in namespace \"tenant-a\" but \"tenant-b\" was specified"
+        );
 
         // --scope strict does not override an annotation in the input.
-        let cluster = SECRET.replace("    team: blue", "    team: blue\n    sealedsecrets.bitnami.com/cluster-wide: \"true\"");
-        let secret = manifest::read_secrets(cluster.as_bytes(), "s").unwrap().remove(0);
-        let sealed = secret.seal(&common::sealing_key("controller-2048"), &SealOptions::new(None, None, Some(Scope::Strict))).unwrap();
+        let cluster = SECRET.replace(
+            "    team: blue",
+            "    team: blue\n    sealedsecrets.bitnami.com/cluster-wide: \"true\"",
+        );
+        let secret = manifest::read_secrets(cluster.as_bytes(), "s")
+            .unwrap()
+            .remove(0);
+        let sealed = secret
+            .seal(
+                &common::sealing_key("controller-2048"),
+                &SealOptions::new(None, None, Some(Scope::Strict)),
+            )
+            .unwrap();
         assert_eq!(sealed.scope(), Scope::ClusterWide);
         assert!(sealed.label().is_empty());
     }
@@ -330,36 +378,85 @@ stringData:
     fn kubeseal_errors() {
         let key = common::sealing_key("controller-2048");
         for (input, options, expected) in [
-            ("kind: Secret\nmetadata: {name: a, namespace: n1}\n", SealOptions::default(), "secret.data is empty in input Secret, assuming this is an error and aborting. To work with empty data, --allow-empty-data can be used"),
-            ("kind: Secret\nmetadata: {namespace: n1}\nstringData: {a: b}\n", SealOptions::default(), "missing metadata.name in input Secret"),
-            ("kind: Secret\nmetadata: {name: a}\nstringData: {a: b}\n", SealOptions::default(), "secret must declare a namespace (or give --namespace)"),
-            ("kind: Secret\nmetadata: {name: A_b, namespace: n1}\nstringData: {a: b}\n", SealOptions::default(), "invalid name \"A_b\""),
+            (
+                "kind: Secret\nmetadata: {name: a, namespace: n1}\n",
+                SealOptions::default(),
+                "secret.data is empty in input Secret, assuming this is an error and aborting. To work with empty data, --allow-empty-data can be used",
+            ),
+            (
+                "kind: Secret\nmetadata: {namespace: n1}\nstringData: {a: b}\n",
+                SealOptions::default(),
+                "missing metadata.name in input Secret",
+            ),
+            (
+                "kind: Secret\nmetadata: {name: a}\nstringData: {a: b}\n",
+                SealOptions::default(),
+                "secret must declare a namespace (or give --namespace)",
+            ),
+            (
+                "kind: Secret\nmetadata: {name: A_b, namespace: n1}\nstringData: {a: b}\n",
+                SealOptions::default(),
+                "invalid name \"A_b\"",
+            ),
         ] {
-            let secret = manifest::read_secrets(input.as_bytes(), "s").unwrap().remove(0);
+            let secret = manifest::read_secrets(input.as_bytes(), "s")
+                .unwrap()
+                .remove(0);
             let err = secret.seal(&key, &options).unwrap_err().to_string();
             assert!(err.contains(expected), "{input}: {err}");
         }
-        let empty = manifest::read_secrets(b"kind: Secret\nmetadata: {name: a, namespace: n1}\n", "s").unwrap().remove(0);
-        let sealed = empty.seal(&key, &SealOptions::default().allow_empty_data(true)).unwrap();
+        let empty =
+            manifest::read_secrets(b"kind: Secret\nmetadata: {name: a, namespace: n1}\n", "s")
+                .unwrap()
+                .remove(0);
+        let sealed = empty
+            .seal(&key, &SealOptions::default().allow_empty_data(true))
+            .unwrap();
         assert!(sealed.spec.encrypted_data.is_empty());
-        let cluster = manifest::read_secrets(b"kind: Secret\nmetadata: {name: a}\nstringData: {a: b}\n", "s").unwrap().remove(0);
-        let sealed = cluster.seal(&key, &SealOptions::new(None, None, Some(Scope::ClusterWide))).unwrap();
-        assert_eq!(sealed.metadata.namespace, None, "cluster-wide keeps an empty namespace");
+        let cluster = manifest::read_secrets(
+            b"kind: Secret\nmetadata: {name: a}\nstringData: {a: b}\n",
+            "s",
+        )
+        .unwrap()
+        .remove(0);
+        let sealed = cluster
+            .seal(
+                &key,
+                &SealOptions::new(None, None, Some(Scope::ClusterWide)),
+            )
+            .unwrap();
+        assert_eq!(
+            sealed.metadata.namespace, None,
+            "cluster-wide keeps an empty namespace"
+        );
     }
 
     #[test]
     fn merge_overwrites_items_labels_and_annotations_only() {
         let mut base = seal(&SealOptions::default()).unwrap();
-        base.spec.template.metadata.labels.insert("keep".into(), "me".into());
+        base.spec
+            .template
+            .metadata
+            .labels
+            .insert("keep".into(), "me".into());
         let before_token = base.spec.encrypted_data["token"].clone();
         let update_input = "kind: Secret\nmetadata: {name: creds, namespace: tenant-a, labels: {app: api}}\nstringData: {password: new}\n";
-        let update = manifest::read_secrets(update_input.as_bytes(), "u").unwrap().remove(0)
-            .seal(&common::sealing_key("controller-2048"), &SealOptions::default()).unwrap();
+        let update = manifest::read_secrets(update_input.as_bytes(), "u")
+            .unwrap()
+            .remove(0)
+            .seal(
+                &common::sealing_key("controller-2048"),
+                &SealOptions::default(),
+            )
+            .unwrap();
         base.merge(update);
         assert_eq!(base.spec.encrypted_data["token"], before_token);
         assert_eq!(base.spec.template.metadata.labels["app"], "api");
         assert_eq!(base.spec.template.metadata.labels["keep"], "me");
-        let opened = base.unseal(&common::unsealing_keys(&["controller-2048"])).unwrap().secret;
+        let opened = base
+            .unseal(&common::unsealing_keys(&["controller-2048"]))
+            .unwrap()
+            .secret;
         assert_eq!(opened.data["password"].expose_secret(), b"new");
     }
 
@@ -370,17 +467,38 @@ stringData:
         let new_key = common::sealing_key("rotated-4096");
         let target = offseal_core::Target::namespace_wide("tenant-b").unwrap();
         let new = old
-            .reseal_with_rng(&mut ChaCha8Rng::from_seed([2; 32]), &old_keys, &new_key, Some(&target))
+            .reseal_with_rng(
+                &mut ChaCha8Rng::from_seed([2; 32]),
+                &old_keys,
+                &new_key,
+                Some(&target),
+            )
             .unwrap();
         assert_eq!(new.metadata.namespace.as_deref(), Some("tenant-b"));
         assert_eq!(new.metadata.name.as_deref(), Some("creds"));
         assert_eq!(new.scope(), Scope::NamespaceWide);
-        assert!(new.unseal(&old_keys).is_err(), "the old key no longer opens it");
-        let opened = new.unseal(&common::unsealing_keys(&["rotated-4096"])).unwrap().secret;
+        assert!(
+            new.unseal(&old_keys).is_err(),
+            "the old key no longer opens it"
+        );
+        let opened = new
+            .unseal(&common::unsealing_keys(&["rotated-4096"]))
+            .unwrap()
+            .secret;
         assert_eq!(opened.data["password"].expose_secret(), b"hunter2");
         assert_eq!(opened.metadata.namespace.as_deref(), Some("tenant-b"));
-        let wrong = old.reseal_with_rng(&mut ChaCha8Rng::from_seed([2; 32]), &common::unsealing_keys(&["rotated-4096"]), &new_key, None);
-        assert!(wrong.unwrap_err().to_string().contains("encryptedData \"password\""));
+        let wrong = old.reseal_with_rng(
+            &mut ChaCha8Rng::from_seed([2; 32]),
+            &common::unsealing_keys(&["rotated-4096"]),
+            &new_key,
+            None,
+        );
+        assert!(
+            wrong
+                .unwrap_err()
+                .to_string()
+                .contains("encryptedData \"password\"")
+        );
         let _: Value = serde_json::to_value(&new).unwrap();
     }
 }

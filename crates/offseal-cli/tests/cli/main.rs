@@ -10,5 +10,6 @@ mod raw;
 mod safety;
 mod set;
 mod unseal;
+mod url;
 mod values;
 mod verify;

@@ -208,7 +208,7 @@ fn the_certificate_comes_from_the_flag_or_sealed_secrets_cert() {
         .write_stdin("v")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--cert <FILE>"));
+        .stderr(predicate::str::contains("--cert <FILE|URL>"));
 }
 
 #[test]

@@ -145,7 +145,7 @@ fn errors_name_the_problem_and_change_nothing() {
         .write_stdin("v")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--cert <FILE>"));
+        .stderr(predicate::str::contains("--cert <FILE|URL>"));
     offseal()
         .args(["set", file, "c", "--plain"])
         .write_stdin(vec![0xFFu8, 0xFE])

@@ -20,7 +20,8 @@ pub(crate) fn key(name: &str) -> String {
 pub(crate) fn offseal() -> Command {
     let mut cmd = Command::cargo_bin("offseal").unwrap();
     for (name, _) in std::env::vars() {
-        if name.starts_with("SEALED_SECRETS_") || name.starts_with("AZURE_") {
+        let proxy = name.to_ascii_uppercase().ends_with("_PROXY");
+        if name.starts_with("SEALED_SECRETS_") || name.starts_with("AZURE_") || proxy {
             cmd.env_remove(name);
         }
     }

@@ -1,0 +1,156 @@
+//! `--cert` from a URL: the controller's `/v1/cert.pem` endpoint (often behind an ingress),
+//! `http://`, `https://` (rustls, the system's roots) or `file://`. Proxy variables
+//! (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`) are honoured.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use ureq::tls::{RootCerts, TlsConfig};
+
+/// Seconds a fetch may take in all; `OFFSEAL_CERT_TIMEOUT` changes it.
+const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// A certificate is a few KiB; anything much bigger is not one.
+const MAX_BODY: u64 = 1024 * 1024;
+
+/// What a `--cert` value names.
+pub(crate) enum CertSource<'a> {
+    /// A local file (or `-` for stdin).
+    File(&'a str),
+    /// An `http://` or `https://` URL.
+    Http(&'a str),
+    /// A `file://` URL, as its local path.
+    FileUrl(String),
+}
+
+/// Tells a URL from a file name as kubeseal does: a scheme of two or more letters before
+/// `://` is a URL (a Windows drive letter is not).
+pub(crate) fn classify(source: &str) -> Result<CertSource<'_>> {
+    let Some((scheme, rest)) = source.split_once("://") else {
+        return Ok(CertSource::File(source));
+    };
+    if scheme.len() < 2
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    {
+        return Ok(CertSource::File(source));
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "http" | "https" => Ok(CertSource::Http(source)),
+        "file" => Ok(CertSource::FileUrl(percent_decode(
+            rest.strip_prefix("localhost").unwrap_or(rest),
+        )?)),
+        other => bail!(
+            "unsupported URL scheme {other:?} in --cert {source}: use a file, http(s):// or file://"
+        ),
+    }
+}
+
+/// GETs `url`, following redirects, and returns the body of a 200 response.
+pub(crate) fn http_get(url: &str) -> Result<Vec<u8>> {
+    let timeout = timeout()?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .user_agent(concat!("offseal/", env!("CARGO_PKG_VERSION")))
+        .tls_config(
+            TlsConfig::builder()
+                .root_certs(RootCerts::PlatformVerifier)
+                .build(),
+        )
+        .build()
+        .into();
+    let mut response = agent.get(url).call().map_err(|e| match e {
+        ureq::Error::Timeout(_) => anyhow!(
+            "cannot fetch {url:?}: no answer within {}s (OFFSEAL_CERT_TIMEOUT sets the limit)",
+            timeout.as_secs_f64()
+        ),
+        other => anyhow!("cannot fetch {url:?}: {other}"),
+    })?;
+    let status = response.status();
+    if status != ureq::http::StatusCode::OK {
+        // kubeseal's wording.
+        bail!(
+            "cannot fetch {url:?}: {} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or_default()
+        );
+    }
+    response
+        .body_mut()
+        .with_config()
+        .limit(MAX_BODY)
+        .read_to_vec()
+        .with_context(|| format!("cannot read the certificate from {url:?}"))
+}
+
+fn timeout() -> Result<Duration> {
+    match std::env::var("OFFSEAL_CERT_TIMEOUT") {
+        Err(_) => Ok(Duration::from_secs(DEFAULT_TIMEOUT_SECS)),
+        Ok(text) => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .map(Duration::from_secs_f64)
+            .ok_or_else(|| {
+                anyhow!("OFFSEAL_CERT_TIMEOUT must be a number of seconds, not {text:?}")
+            }),
+    }
+}
+
+/// `%20` and friends in a `file://` path.
+fn percent_decode(text: &str) -> Result<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| anyhow!("bad %-escape in the file URL {text:?}"))?;
+            out.push(hex);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| anyhow!("the file URL {text:?} is not UTF-8"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_and_files_are_told_apart() {
+        assert!(matches!(
+            classify("cert.pem").unwrap(),
+            CertSource::File("cert.pem")
+        ));
+        assert!(matches!(
+            classify("C://x/cert.pem").unwrap(),
+            CertSource::File(_)
+        ));
+        assert!(matches!(
+            classify("https://h/v1/cert.pem").unwrap(),
+            CertSource::Http(_)
+        ));
+        assert!(matches!(
+            classify("HTTP://h/").unwrap(),
+            CertSource::Http(_)
+        ));
+        match classify("file:///tmp/my%20cert.pem").unwrap() {
+            CertSource::FileUrl(path) => assert_eq!(path, "/tmp/my cert.pem"),
+            _ => panic!("not a file URL"),
+        }
+        match classify("file://localhost/etc/c.pem").unwrap() {
+            CertSource::FileUrl(path) => assert_eq!(path, "/etc/c.pem"),
+            _ => panic!("not a file URL"),
+        }
+        assert!(classify("ftp://h/c.pem").is_err());
+        assert!(classify("file:///bad%zz").is_err());
+    }
+}
