@@ -1,6 +1,8 @@
 //! Integration tests of the `offseal` binary: one test binary, a module per command.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// Fixtures are written directly; the atomic writer is what is under test.
+#![allow(clippy::disallowed_methods)]
 
 mod util;
 

@@ -259,7 +259,9 @@ fn credentials_come_from_az_json_on_stdin_or_in_a_file() {
 
 #[test]
 fn bad_input_is_refused_clearly_and_the_file_is_untouched() {
-    let cases: Vec<(&str, Vec<(&str, &str)>, Vec<String>, &str)> = vec![
+    // (input, environment, extra flags, expected message)
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<String>, &'a str);
+    let cases: Vec<Case<'_>> = vec![
         (
             "external_secrets: {}\n",
             vec![("AZURE_CLIENT_SECRET", "")],
