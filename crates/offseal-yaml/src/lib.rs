@@ -1,0 +1,96 @@
+//! Lossless in-place editing of YAML scalars, for Helm values files.
+//!
+//! [`Document::edit`] (or the one-call [`set_scalars`]) replaces scalar values, inserts missing
+//! keys and puts provenance comments above keys, and changes no other byte: comments, blank
+//! lines, quoting, key order, indentation, line endings and a byte order mark all stay as they
+//! are. New keys follow the file's own indentation step and line ending.
+//!
+//! Every edit is checked by parsing the result again: it must hold exactly the old data plus
+//! the edits, or nothing is returned. Whatever cannot be edited safely is refused with an
+//! [`Error`] that names the path and line (never a value: values are secrets' ciphertexts):
+//! paths through sequences or aliases, targets that are not string scalars, duplicate keys,
+//! an anchor on the target or on a mapping above it that an alias refers to (the alias would
+//! change too), insertion into a non-empty flow mapping, and files with several documents.
+//!
+//! Two refusals guard against libyaml-based readers (Helm, kubectl), which read some inputs
+//! differently from the parser used here: inserting after a block scalar that ends the file
+//! without a line break, and writing a quoted value (or new lines) right before a blank line
+//! indented with a tab.
+//!
+//! Strings are written plain only when every YAML 1.1 and 1.2 reader (Helm uses go-yaml)
+//! reads them back as the same string: `yes`, `on`, `~`, `0777`, `1e3`, `12:30` or
+//! `2001-12-14` are double-quoted.
+//!
+//! A merge key (`<<: *base`) is not followed: a key that only comes from a merge is missing,
+//! and setting it adds an explicit key to the mapping, which overrides the merged value.
+//!
+//! ```
+//! use offseal_yaml::{Document, Edit, Path};
+//!
+//! let input = r"## Azure access for External Secrets
+//! external_secrets:
+//!   azure_tenant_id: d93d3d23-50e3-46db-b3ad-8c6c281b431e   # the tenant
+//!   keyvault_credentials:
+//!     client_id: 'old'
+//! ";
+//! let doc = Document::parse(input.as_bytes())?;
+//! let creds = Path::parse("external_secrets.keyvault_credentials")?;
+//! let output = doc.edit(&[
+//!     Edit::set(creds.join_key("client_id"), "AgB4xk+/Q9=="),
+//!     Edit::set(creds.join_key("client_secret"), "yes"),
+//!     Edit::comment(creds.clone(), "offseal:", "offseal: sealed for prod"),
+//! ])?;
+//! assert_eq!(
+//!     String::from_utf8_lossy(&output),
+//!     r#"## Azure access for External Secrets
+//! external_secrets:
+//!   azure_tenant_id: d93d3d23-50e3-46db-b3ad-8c6c281b431e   # the tenant
+//!   ## offseal: sealed for prod
+//!   keyvault_credentials:
+//!     client_id: "AgB4xk+/Q9=="
+//!     client_secret: "yes"
+//! "#
+//! );
+//!
+//! // Read it back.
+//! let edited = Document::parse(&output)?;
+//! let secret = edited.get(&creds.join_key("client_secret"))?;
+//! assert_eq!(secret.map(|s| s.value).as_deref(), Some("yes"));
+//! assert_eq!(
+//!     edited.leading_comment(&creds, "offseal:").as_deref(),
+//!     Some("offseal: sealed for prod")
+//! );
+//! # Ok::<(), offseal_yaml::Error>(())
+//! ```
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::cast_possible_truncation
+)]
+
+mod document;
+mod edit;
+mod error;
+mod path;
+mod render;
+mod text;
+mod tree;
+mod verify;
+
+pub use document::{Document, Found, Scalar, Style};
+pub use edit::Edit;
+pub use error::{Error, NodeKind};
+pub use path::{Path, Segment};
+
+/// Parses `input`, applies all `edits` at once and returns the new file
+/// (see [`Document::edit`]).
+///
+/// # Errors
+///
+/// Those of [`Document::parse`] and [`Document::edit`].
+pub fn set_scalars(input: &[u8], edits: &[Edit]) -> Result<Vec<u8>, Error> {
+    Document::parse(input)?.edit(edits)
+}
