@@ -14,8 +14,13 @@ use std::process::ExitCode;
 use clap::Parser as _;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    match commands::run(cli) {
+    // Installed as (or linked to) `kubeseal`, the binary takes kubeseal's command line.
+    let result = if invoked_as_kubeseal() {
+        commands::run_kubeseal(cli::KubesealCli::parse())
+    } else {
+        commands::run(cli::Cli::parse())
+    };
+    match result {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
@@ -23,6 +28,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn invoked_as_kubeseal() -> bool {
+    std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .is_some_and(|name| name == "kubeseal")
 }
 
 /// A reader that went away (`offseal ... | head`) is not a failure.

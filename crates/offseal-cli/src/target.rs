@@ -1,9 +1,18 @@
 //! Deciding what a value is sealed for: flags first, then what the file recorded.
 
 use anyhow::{Result, anyhow};
-use offseal_core::{Error, Scope, Target};
+use offseal_core::{Error, Retarget, Scope, Target};
 
 use crate::cli::TargetArgs;
+
+/// The changes the target flags ask for.
+pub(crate) fn retarget(args: &TargetArgs) -> Retarget {
+    Retarget::new(
+        args.scope.map(Scope::from),
+        args.namespace.as_deref(),
+        args.name.as_deref(),
+    )
+}
 
 /// The target from the flags, each missing part taken from `recorded` (a provenance comment).
 /// `example` is a command line shown when parts are missing.
@@ -12,28 +21,24 @@ pub(crate) fn resolve(
     recorded: Option<&Target>,
     example: &str,
 ) -> Result<Target> {
-    if !args.any()
-        && let Some(recorded) = recorded
-    {
-        return Ok(recorded.clone());
-    }
-    let scope = args
-        .scope
-        .map(Scope::from)
-        .or(recorded.map(Target::scope))
-        .unwrap_or_default();
-    let namespace = args
-        .namespace
-        .as_deref()
-        .or(recorded.and_then(Target::namespace));
-    let name = args.name.as_deref().or(recorded.and_then(Target::name));
-    Target::new(scope, namespace, name).map_err(|e| {
-        let missing = match e {
-            Error::MissingNamespace { .. } if scope == Scope::Strict && name.is_none() => {
-                "--namespace and --name"
+    explain(retarget(args).apply(recorded), args, recorded, example)
+}
+
+/// Turns a missing-part error into one that names the flags and shows `example`.
+pub(crate) fn explain(
+    result: offseal_core::Result<Target>,
+    args: &TargetArgs,
+    recorded: Option<&Target>,
+    example: &str,
+) -> Result<Target> {
+    result.map_err(|e| {
+        let has_name = args.name.is_some() || recorded.and_then(Target::name).is_some();
+        let (scope, missing) = match e {
+            Error::MissingNamespace { scope } if scope == Scope::Strict && !has_name => {
+                (scope, "--namespace and --name")
             }
-            Error::MissingNamespace { .. } => "--namespace",
-            Error::MissingName { .. } => "--name",
+            Error::MissingNamespace { scope } => (scope, "--namespace"),
+            Error::MissingName { scope } => (scope, "--name"),
             other => return other.into(),
         };
         anyhow!(

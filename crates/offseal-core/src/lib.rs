@@ -43,7 +43,7 @@ pub use clock::Timestamp;
 pub use error::{Error, Result};
 pub use format::Envelope;
 pub use keys::UnsealingKeys;
-pub use scope::{Scope, Target};
+pub use scope::{Retarget, Scope, Target};
 pub use values::ValuesFile;
 
 /// Re-exported: the lossless YAML editor values files are edited with.

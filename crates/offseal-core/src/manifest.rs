@@ -18,7 +18,7 @@ use crate::cert::SealingKey;
 use crate::error::{Error, Result};
 use crate::format;
 use crate::keys::UnsealingKeys;
-use crate::scope::{Scope, Target, label_for};
+use crate::scope::{Retarget, Scope, Target, label_for};
 use rsa::rand_core::TryCryptoRng;
 
 /// `apiVersion` of a SealedSecret.
@@ -506,23 +506,32 @@ impl SealedSecret {
         template.data.extend(update.spec.template.data);
     }
 
-    /// Opens every value with `keys` and seals it again with `key` for `target` (or for where
-    /// it is now): offline rotation. A new target moves the SealedSecret there: its name,
-    /// namespace and scope annotations (top level and template) follow.
+    /// Opens every value with `keys` and seals it again with `key` for the target `retarget`
+    /// makes of the current one: offline rotation. A new target moves the SealedSecret there:
+    /// its name, namespace and scope annotations (top level and template) follow.
     ///
     /// # Errors
-    /// As [`SealedSecret::unseal`] for a value no key opens (nothing is changed), or
-    /// [`Error::Item`] when sealing fails.
+    /// [`Error::Item`] naming the first item no key opens (nothing is changed), or a target
+    /// the changes make impossible.
     pub fn reseal_with_rng<R: TryCryptoRng + ?Sized>(
         &self,
         rng: &mut R,
         keys: &UnsealingKeys,
         key: &SealingKey,
-        target: Option<&Target>,
+        retarget: &Retarget,
     ) -> Result<SealedSecret> {
         let label = self.label();
         let mut resealed = self.clone();
-        if let Some(target) = target {
+        if !retarget.is_empty() {
+            let current = Target::new(
+                self.scope(),
+                self.metadata.namespace.as_deref(),
+                self.metadata.name.as_deref(),
+            )
+            .map_err(|e| e.at(self.describe()))?;
+            let target = retarget
+                .apply(Some(&current))
+                .map_err(|e| e.at(self.describe()))?;
             for meta in [&mut resealed.metadata, &mut resealed.spec.template.metadata] {
                 // A target without a name or namespace (cluster-wide) leaves them as they are.
                 if let Some(name) = target.name() {
@@ -543,6 +552,38 @@ impl SealedSecret {
                 .to_base64();
         }
         Ok(resealed)
+    }
+
+    /// Opens one `encryptedData` item for this SealedSecret's label.
+    ///
+    /// # Errors
+    /// [`Error::Manifest`] if there is no such item; as [`format::open`] otherwise.
+    pub fn open_item(&self, keys: &UnsealingKeys, item: &str) -> Result<SecretSlice<u8>> {
+        let sealed = self.spec.encrypted_data.get(item).ok_or_else(|| {
+            manifest_error(&self.describe(), format!("no encryptedData item {item:?}"))
+        })?;
+        format::open(keys, &self.label(), sealed)
+    }
+}
+
+/// Whether the bytes hold SealedSecret manifests (rather than, say, a Helm values file).
+#[must_use]
+pub fn holds_sealed_secrets(bytes: &[u8]) -> bool {
+    documents(bytes, "").is_ok_and(|docs| {
+        flatten_lists(docs)
+            .iter()
+            .any(|d| d.get("kind").and_then(Value::as_str) == Some(SEALED_SECRET_KIND))
+    })
+}
+
+/// The format a manifest file is written in: JSON if it starts with `{`, else YAML.
+#[must_use]
+pub fn detect_format(bytes: &[u8]) -> Format {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if text.trim_ascii_start().starts_with(b"{") {
+        Format::Json
+    } else {
+        Format::Yaml
     }
 }
 
@@ -691,9 +732,18 @@ fn flatten_lists(docs: Vec<Value>) -> Vec<Value> {
 fn typed<T: serde::de::DeserializeOwned>(doc: Value, source_name: &str, index: usize) -> Result<T> {
     serde_path_to_error::deserialize(doc).map_err(|e| {
         let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        // YAML 1.1, like Kubernetes, reads unquoted y/n/yes/no/on/off as booleans.
+        let hint = if message.contains("expected a string")
+            && (message.contains("boolean") || message.contains("integer") || message.contains("floating"))
+        {
+            " (quote it: YAML reads unquoted y, n, yes, no, on, off as booleans and digits as numbers)"
+        } else {
+            ""
+        };
         manifest_error(
             source_name,
-            format!("document {}: {}: {}", index + 1, path, e.into_inner()),
+            format!("document {}: {path}: {message}{hint}", index + 1),
         )
     })
 }

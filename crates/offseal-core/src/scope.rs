@@ -178,6 +178,60 @@ impl Target {
     }
 }
 
+/// Changes to a target: each part given replaces the base target's; parts not given are kept.
+///
+/// This is how flags meet what a file recorded: `--namespace new` on a value recorded as
+/// `strict old/app` gives `strict new/app`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Retarget {
+    /// A new scope.
+    pub scope: Option<Scope>,
+    /// A new namespace.
+    pub namespace: Option<String>,
+    /// A new name.
+    pub name: Option<String>,
+}
+
+impl Retarget {
+    /// Changes from optional parts; empty strings count as not given.
+    #[must_use]
+    pub fn new(scope: Option<Scope>, namespace: Option<&str>, name: Option<&str>) -> Retarget {
+        let given = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
+        Retarget {
+            scope,
+            namespace: given(namespace),
+            name: given(name),
+        }
+    }
+
+    /// Whether nothing changes.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.scope.is_none() && self.namespace.is_none() && self.name.is_none()
+    }
+
+    /// The target `base` becomes (strict when neither gives a scope).
+    ///
+    /// # Errors
+    /// As [`Target::new`]: a part the scope needs is missing, or a name is invalid.
+    pub fn apply(&self, base: Option<&Target>) -> Result<Target> {
+        if self.is_empty()
+            && let Some(base) = base
+        {
+            return Ok(base.clone());
+        }
+        let scope = self.scope.or(base.map(Target::scope)).unwrap_or_default();
+        Target::new(
+            scope,
+            self.namespace
+                .as_deref()
+                .or(base.and_then(Target::namespace)),
+            self.name.as_deref().or(base.and_then(Target::name)),
+        )
+    }
+}
+
 /// The label as the controller computes it from a SealedSecret's metadata, unchecked.
 pub(crate) fn label_for(scope: Scope, namespace: &str, name: &str) -> Vec<u8> {
     match scope {
@@ -321,6 +375,25 @@ mod tests {
             msg,
             "invalid name \"My_App\": 'M' is not allowed; use lower-case letters, digits and '-' and '.'"
         );
+    }
+
+    #[test]
+    fn retargeting_keeps_what_is_not_given() {
+        let base = Target::strict("old", "app").unwrap();
+        assert_eq!(Retarget::default().apply(Some(&base)).unwrap(), base);
+        let moved = Retarget::new(None, Some("new"), None)
+            .apply(Some(&base))
+            .unwrap();
+        assert_eq!(moved, Target::strict("new", "app").unwrap());
+        let wide = Retarget::new(Some(Scope::NamespaceWide), None, None)
+            .apply(Some(&base))
+            .unwrap();
+        assert_eq!(wide.label(), b"old");
+        assert!(matches!(
+            Retarget::new(None, None, Some("x")).apply(None),
+            Err(Error::MissingNamespace { .. })
+        ));
+        assert!(Retarget::new(None, Some(""), None).is_empty());
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::clock::Timestamp;
 use crate::error::{Error, MalformedReason, Result};
 use crate::format::{self, Envelope};
 use crate::keys::UnsealingKeys;
-use crate::scope::{Scope, Target};
+use crate::scope::{Retarget, Scope, Target};
 
 pub use offseal_yaml::{Path, Segment};
 
@@ -772,22 +772,26 @@ impl ValuesFile {
             .collect()
     }
 
-    /// Opens every sealed value with `keys` (for `from`, or its provenance target) and seals it
-    /// again with `sealing` — a new certificate and/or target — updating provenance comments.
+    /// Opens every sealed value with `keys` — for the target its provenance records, or `from`
+    /// when it has none — and seals it again with `key` for the target `retarget` makes of the old one: offline
+    /// rotation to a new certificate, a new target, or both. Provenance comments follow the
+    /// new sealing (`provenance` set) or are removed (`None`).
     ///
     /// # Errors
-    /// [`Error::Item`] naming the first value that cannot be opened (nothing is changed), or
-    /// [`Error::Values`] if the editor refuses.
+    /// [`Error::Item`] naming the first value that cannot be opened or retargeted (nothing is
+    /// changed), or [`Error::Values`] if the editor refuses.
     pub fn reseal<R: TryCryptoRng + ?Sized>(
         &self,
         rng: &mut R,
         keys: &UnsealingKeys,
         from: Option<&Target>,
-        sealing: &Sealing<'_>,
+        retarget: &Retarget,
+        key: &SealingKey,
+        provenance: Option<Timestamp>,
     ) -> Result<Resealed> {
         let mut edits = Vec::new();
         let mut commented: Vec<Path> = Vec::new();
-        let label = sealing.target.label();
+        let mut count = 0;
         for value in self.sealed_values() {
             let where_ = format!(
                 "{}: `{}` (line {})",
@@ -798,22 +802,28 @@ impl ValuesFile {
                 ValueState::Empty | ValueState::NotSealed => continue,
                 ValueState::Malformed(reason) => return Err(Error::Malformed(reason).at(where_)),
             };
-            let old_target = from
-                .cloned()
-                .or_else(|| value.provenance.as_ref().map(|p| p.target.clone()))
-                .ok_or_else(|| {
-                    self.content_error(format!(
-                        "`{}` (line {}): no target known to open it; give --namespace, --name and --scope",
-                        value.path, value.line
-                    ))
-                })?;
+            let old_target = value
+                .provenance
+                .as_ref()
+                .map(|p| p.target.clone())
+                .or_else(|| from.cloned());
+            let Some(old_target) = old_target else {
+                return Err(self.content_error(format!(
+                    "`{}` (line {}): no target known to open it (no provenance comment); give --namespace, --name and --scope",
+                    value.path, value.line
+                )));
+            };
+            let new_target = retarget
+                .apply(Some(&old_target))
+                .map_err(|e| e.at(where_.clone()))?;
             let plaintext = envelope
                 .open(keys, &old_target.label())
                 .map_err(|e| e.at(format!("{where_}, sealed for {old_target}")))?;
             let sealed =
-                format::seal_with_rng(rng, sealing.key, &label, plaintext.expose_secret())?;
+                format::seal_with_rng(rng, key, &new_target.label(), plaintext.expose_secret())?;
             edits.push(Edit::set(value.path.clone(), sealed.to_base64()));
-            // Provenance goes where it was, or on the credentials mapping / the key itself.
+            count += 1;
+            // Provenance goes where it was, else on the credentials mapping or the key itself.
             let comment_at = self
                 .comment_owner(&value.path)
                 .unwrap_or_else(|| match value.role {
@@ -821,14 +831,15 @@ impl ValuesFile {
                     Role::Other => value.path.clone(),
                 });
             if !commented.contains(&comment_at) {
+                let sealing = Sealing {
+                    key,
+                    target: &new_target,
+                    provenance,
+                };
                 edits.push(sealing.provenance_edit(comment_at.clone()));
                 commented.push(comment_at);
             }
         }
-        let count = edits
-            .iter()
-            .filter(|e| matches!(e, Edit::Set { .. }))
-            .count();
         if count == 0 {
             return Ok(Resealed {
                 bytes: self.as_bytes().to_vec(),

@@ -465,13 +465,14 @@ stringData:
         let old = seal(&SealOptions::default()).unwrap();
         let old_keys = common::unsealing_keys(&["controller-2048"]);
         let new_key = common::sealing_key("rotated-4096");
-        let target = offseal_core::Target::namespace_wide("tenant-b").unwrap();
+        let retarget =
+            offseal_core::Retarget::new(Some(Scope::NamespaceWide), Some("tenant-b"), None);
         let new = old
             .reseal_with_rng(
                 &mut ChaCha8Rng::from_seed([2; 32]),
                 &old_keys,
                 &new_key,
-                Some(&target),
+                &retarget,
             )
             .unwrap();
         assert_eq!(new.metadata.namespace.as_deref(), Some("tenant-b"));
@@ -491,7 +492,7 @@ stringData:
             &mut ChaCha8Rng::from_seed([2; 32]),
             &common::unsealing_keys(&["rotated-4096"]),
             &new_key,
-            None,
+            &offseal_core::Retarget::default(),
         );
         assert!(
             wrong

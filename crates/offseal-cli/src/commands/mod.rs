@@ -12,7 +12,10 @@ use crate::{diff, write};
 
 mod cert;
 mod check;
+mod kubeseal;
 mod raw;
+mod reseal;
+mod seal;
 mod set;
 mod unseal;
 mod values;
@@ -27,8 +30,16 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Set(args) => set::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Seal(args) => seal::run(&args),
+        Command::Reseal(args) => reseal::run(&args),
+        Command::Kubeseal(args) => kubeseal::run(&args),
         Command::Cert(args) => cert::run(&args),
     }
+}
+
+/// Runs the binary as `kubeseal`.
+pub(crate) fn run_kubeseal(cli: crate::cli::KubesealCli) -> Result<ExitCode> {
+    kubeseal::run(&cli.args)
 }
 
 /// Today, for provenance comments.

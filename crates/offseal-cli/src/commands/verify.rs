@@ -3,6 +3,8 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
+use offseal_core::manifest;
+use offseal_core::secrecy::ExposeSecret as _;
 use offseal_core::values::{Outcome, ValueState, ValuesFile, Verification};
 use offseal_core::{Target, UnsealingKeys};
 use serde_json::json;
@@ -50,18 +52,68 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode> {
     })
 }
 
-fn verify_file(
-    file: &str,
-    keys: &UnsealingKeys,
-    target: Option<&Target>,
-) -> Result<Vec<Verification>> {
-    let bytes = input::read_input(Some(file), "a values file")?;
-    let values = ValuesFile::parse(&bytes, file)?;
-    Ok(values.verify(keys, target))
+/// One checked value: where it is, what it is for, and how it went.
+struct Checked {
+    line: Option<usize>,
+    what: String,
+    target: Option<String>,
+    outcome: Outcome,
 }
 
-fn describe(outcome: &Outcome, target: Option<&Target>) -> String {
-    let target = target.map_or_else(String::new, ToString::to_string);
+fn verify_file(file: &str, keys: &UnsealingKeys, target: Option<&Target>) -> Result<Vec<Checked>> {
+    let bytes = input::read_input(Some(file), "a values file or SealedSecret manifest")?;
+    if manifest::holds_sealed_secrets(&bytes) {
+        return verify_manifests(file, &bytes, keys);
+    }
+    let values = ValuesFile::parse(&bytes, file)?;
+    Ok(values
+        .verify(keys, target)
+        .into_iter()
+        .map(|v: Verification| Checked {
+            line: Some(v.line),
+            what: format!("`{}`", v.path),
+            target: v.target.as_ref().map(ToString::to_string),
+            outcome: v.outcome,
+        })
+        .collect())
+}
+
+/// SealedSecrets open for the label their own metadata gives, as the controller does.
+fn verify_manifests(file: &str, bytes: &[u8], keys: &UnsealingKeys) -> Result<Vec<Checked>> {
+    let mut checked = Vec::new();
+    for sealed in manifest::read_sealed_secrets(bytes, file)? {
+        let meta = &sealed.metadata;
+        let target = Target::new(
+            sealed.scope(),
+            meta.namespace.as_deref(),
+            meta.name.as_deref(),
+        )
+        .map_or_else(|_| sealed.scope().to_string(), |t| t.to_string());
+        for item in sealed.spec.encrypted_data.keys() {
+            let outcome = match sealed.open_item(keys, item) {
+                Ok(plaintext) => Outcome::Opened {
+                    len: plaintext.expose_secret().len(),
+                    notes: if plaintext.expose_secret().ends_with(b"\n") {
+                        vec!["the plaintext ends with a newline"]
+                    } else {
+                        Vec::new()
+                    },
+                },
+                Err(error) => Outcome::Failed(error),
+            };
+            checked.push(Checked {
+                line: None,
+                what: format!("{} item {item:?}", sealed.describe()),
+                target: Some(target.clone()),
+                outcome,
+            });
+        }
+    }
+    Ok(checked)
+}
+
+fn describe(outcome: &Outcome, target: Option<&str>) -> String {
+    let target = target.unwrap_or_default();
     match outcome {
         Outcome::Opened { len, notes } => {
             let mut text = format!("ok: opens for {target} ({len} bytes)");
@@ -81,21 +133,23 @@ fn describe(outcome: &Outcome, target: Option<&Target>) -> String {
     }
 }
 
-fn print_text(file: &str, results: &[Verification]) {
+fn print_text(file: &str, results: &[Checked]) {
     if results.is_empty() {
         println!("{file}: no sealed values");
     }
     for v in results {
+        let at = v
+            .line
+            .map_or_else(|| file.to_owned(), |line| format!("{file}:{line}"));
         println!(
-            "{file}:{}: `{}` {}",
-            v.line,
-            v.path,
-            describe(&v.outcome, v.target.as_ref())
+            "{at}: {} {}",
+            v.what,
+            describe(&v.outcome, v.target.as_deref())
         );
     }
 }
 
-fn to_json(v: &Verification) -> serde_json::Value {
+fn to_json(v: &Checked) -> serde_json::Value {
     let (status, notes, len) = match &v.outcome {
         Outcome::Opened { len, notes } => ("ok", notes.clone(), Some(*len)),
         Outcome::NoTarget => ("no-target", Vec::new(), None),
@@ -103,12 +157,12 @@ fn to_json(v: &Verification) -> serde_json::Value {
         _ => ("failed", Vec::new(), None),
     };
     json!({
-        "path": v.path.to_string(),
+        "value": v.what,
         "line": v.line,
-        "target": v.target.as_ref().map(ToString::to_string),
+        "target": v.target,
         "status": status,
         "plaintext_bytes": len,
         "notes": notes,
-        "message": describe(&v.outcome, v.target.as_ref()),
+        "message": describe(&v.outcome, v.target.as_deref()),
     })
 }

@@ -8,10 +8,14 @@ mod util;
 
 mod cert;
 mod check;
+mod kubeseal;
 mod raw;
+mod reseal;
 mod safety;
+mod seal;
 mod set;
 mod unseal;
 mod url;
 mod values;
+mod values_cases;
 mod verify;

@@ -1,0 +1,197 @@
+//! `offseal kubeseal ...` and the binary run as `kubeseal`: kubeseal's command line, offline.
+//!
+//! The order of checks follows kubeseal's own, so the same mistake gets the same message.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::process::ExitCode;
+
+use anyhow::{Result, anyhow, bail};
+use offseal_core::manifest::{self, Format, SealOptions};
+use offseal_core::{Scope, Target};
+use serde_json::json;
+
+use crate::cli::KubesealArgs;
+use crate::commands::seal::{emit, merge_into, output_format, seal_all};
+use crate::{input, write};
+
+pub(crate) fn run(args: &KubesealArgs) -> Result<ExitCode> {
+    if !args.from_file.is_empty() && !args.raw {
+        bail!("--from-file requires --raw");
+    }
+    if args.version {
+        println!(
+            "kubeseal version: offseal-{} (offline)",
+            env!("CARGO_PKG_VERSION")
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.re_encrypt {
+        bail!(
+            "--re-encrypt needs the cluster's controller; offline, reseal with the old private keys: \
+             offseal reseal FILE --recovery-private-key OLD_KEYS --cert NEW_CERT"
+        );
+    }
+    warn_ignored(args);
+    let mut format = parse_format(&args.format)?;
+    if let Some(out) = &args.sealed_secret_file {
+        format = output_format(Some(out), Some(format), format);
+    }
+    let out = args.sealed_secret_file.as_deref();
+    let read_input = |expecting: &str| input::read_input(args.secret_file.as_deref(), expecting);
+
+    if args.recovery_unseal {
+        let bytes = read_input("json/yaml k8s resource")?;
+        return recovery_unseal(args, &bytes, format, out);
+    }
+    if !args.recovery_private_key.is_empty() && std::io::stderr().is_terminal() {
+        eprintln!(
+            "warning: ignoring --recovery-private-key because unseal command not chosen with --recovery-unseal"
+        );
+    }
+    if args.validate {
+        bail!(
+            "--validate needs the cluster's controller; offline, open the values with the private keys: \
+             offseal verify FILE --recovery-private-key KEYS"
+        );
+    }
+    let Some(cert) = args.cert.as_deref() else {
+        bail!(
+            "no certificate: fetching it from the cluster ({}/{}) needs a connection, and offseal works offline; \
+             give --cert FILE|URL (such as https://CONTROLLER/v1/cert.pem) or set SEALED_SECRETS_CERT",
+            args.controller_namespace,
+            args.controller_name
+        );
+    };
+    if args.fetch_cert {
+        let bytes = input::certificate_bytes(cert)?;
+        return write_out(&bytes, out);
+    }
+    let key = input::sealing_key(cert)?;
+    let options = SealOptions::new(args.name.as_deref(), args.namespace.as_deref(), args.scope)
+        .allow_empty_data(args.allow_empty_data);
+
+    if let Some(target) = &args.merge_into {
+        let bytes = read_input("json/yaml k8s resource")?;
+        // kubeseal rewrites the file in the -o format (JSON by default).
+        merge_into(
+            target,
+            &bytes,
+            source_name(args),
+            &key,
+            &options,
+            Some(format),
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.raw {
+        let scope = args.scope.unwrap_or_default();
+        let target = Target::new(scope, args.namespace.as_deref(), args.name.as_deref())
+            .map_err(|e| raw_target_error(e, scope))?;
+        let data = match args.from_file.as_slice() {
+            [] => input::read_input(None, "a secret to encrypt")?,
+            [one] => input::read_input(Some(input::from_file_path(one)), "a secret to encrypt")?,
+            _ => {
+                bail!("must provide only one --from-file when encrypting a single item with --raw")
+            }
+        };
+        let sealed = offseal_core::seal(&key, &target, &data)?;
+        return write_out(sealed.as_bytes(), out);
+    }
+    let bytes = read_input("json/yaml k8s resource")?;
+    let sealed = seal_all(&bytes, source_name(args), &key, &options)?;
+    emit(&sealed, format, out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn source_name(args: &KubesealArgs) -> &str {
+    args.secret_file.as_deref().unwrap_or("stdin")
+}
+
+/// kubeseal's `-o`: json or yaml, any case.
+fn parse_format(format: &str) -> Result<Format> {
+    match format.to_ascii_lowercase().as_str() {
+        "json" | "" => Ok(Format::Json),
+        "yaml" => Ok(Format::Yaml),
+        _ => bail!("unsupported output format: {format}"),
+    }
+}
+
+fn raw_target_error(error: offseal_core::Error, scope: Scope) -> anyhow::Error {
+    match error {
+        offseal_core::Error::MissingNamespace { .. } => {
+            anyhow!("must provide the --namespace flag with --raw and --scope {scope}")
+        }
+        offseal_core::Error::MissingName { .. } => {
+            anyhow!("must provide the --name flag with --raw and --scope {scope}")
+        }
+        other => other.into(),
+    }
+}
+
+/// Flags that only matter with a cluster connection.
+fn warn_ignored(args: &KubesealArgs) {
+    let given = [
+        ("--kubeconfig", args.kubeconfig.is_some()),
+        ("--context", args.context.is_some()),
+        ("--cluster", args.cluster.is_some()),
+        ("--user", args.user.is_some()),
+        ("--server", args.server.is_some()),
+        ("--token", args.token.is_some()),
+    ];
+    for (flag, _) in given.iter().filter(|(_, set)| *set) {
+        eprintln!("warning: {flag} is ignored: offseal works offline and reads no kubeconfig");
+    }
+}
+
+/// Bytes to `-w` (atomically) or stdout, as they are.
+fn write_out(bytes: &[u8], out: Option<&str>) -> Result<ExitCode> {
+    match out {
+        Some(path) => write::write_new(path, bytes)?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(bytes)?;
+            stdout.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--recovery-unseal`: the Secrets the controller would make, with its owner reference.
+fn recovery_unseal(
+    args: &KubesealArgs,
+    bytes: &[u8],
+    format: Format,
+    out: Option<&str>,
+) -> Result<ExitCode> {
+    let keys = input::unsealing_keys(&args.recovery_private_key)?;
+    let mut secrets = Vec::new();
+    for sealed in manifest::read_sealed_secrets(bytes, source_name(args))? {
+        let unsealed = sealed.unseal(&keys)?;
+        for key in &unsealed.unrendered_templates {
+            eprintln!(
+                "warning: {}: spec.template.data {key:?} is a Go template, which only the controller renders; it is left out",
+                sealed.describe()
+            );
+        }
+        let mut secret = unsealed.secret;
+        let skip = sealed
+            .spec
+            .template
+            .metadata
+            .annotations
+            .get(manifest::SKIP_SET_OWNER_REFERENCES_ANNOTATION)
+            .is_some_and(|v| v == "true");
+        if !skip {
+            secret.metadata.owner_references = Some(json!([{
+                "apiVersion": manifest::SEALED_SECRET_API_VERSION,
+                "kind": manifest::SEALED_SECRET_KIND,
+                "name": sealed.metadata.name.clone().unwrap_or_default(),
+                "uid": sealed.metadata.uid.clone().unwrap_or_default(),
+                "controller": true,
+            }]));
+        }
+        secrets.push(secret);
+    }
+    emit(&secrets, format, out)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,1 @@
+//! The values-file corpus: `testdata/values-cases/*` run through `offseal values`.
