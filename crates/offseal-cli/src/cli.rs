@@ -4,10 +4,17 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The version, and which RSA implementation this build uses.
+const VERSION: &str = if cfg!(feature = "aws-lc") {
+    concat!(env!("CARGO_PKG_VERSION"), " (RSA: aws-lc)")
+} else {
+    concat!(env!("CARGO_PKG_VERSION"), " (RSA: rust)")
+};
+
 /// Seal secrets for the Bitnami sealed-secrets controller, offline: with only the
 /// controller's public certificate, no cluster and no kubeconfig.
 #[derive(Debug, Parser)]
-#[command(name = "offseal", version, max_term_width = 100)]
+#[command(name = "offseal", version = VERSION, max_term_width = 100)]
 #[command(after_help = "Exit codes: 0 success; 1 error, or findings of check/verify; 2 bad usage.")]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -283,10 +290,10 @@ pub(crate) struct SetArgs {
     #[arg(value_name = "PATH")]
     pub(crate) path: String,
 
-    /// The controller's certificate (not needed with --plain).
+    /// The controller's certificate, a file or URL (not needed with --plain).
     #[arg(
         long,
-        value_name = "FILE",
+        value_name = "FILE|URL",
         env = "SEALED_SECRETS_CERT",
         required_unless_present = "plain"
     )]

@@ -10,7 +10,7 @@ use x509_cert::Certificate as X509Certificate;
 use x509_cert::der::{Decode, Encode};
 use x509_cert::spki::SubjectPublicKeyInfoRef;
 
-use crate::backend::RsaPublicKey;
+use crate::backend::{KeyProblem, RsaPublicKey};
 use crate::clock::Timestamp;
 use crate::error::{CertificateProblem, Error, Result};
 use crate::pem;
@@ -109,14 +109,14 @@ impl Certificate {
                 algorithm: algorithm_name(&oid),
             }));
         }
-        let key = RsaPublicKey::from_spki_der(&spki_der).map_err(|e| {
-            fail(CertificateProblem::Unreadable(format!(
-                "bad RSA public key: {e}"
-            )))
+        let key = RsaPublicKey::from_spki_der(&spki_der, MIN_RSA_BITS).map_err(|e| {
+            fail(match e {
+                KeyProblem::TooSmall(bits) => CertificateProblem::TooSmall { bits },
+                KeyProblem::Unreadable(why) => {
+                    CertificateProblem::Unreadable(format!("bad RSA public key: {why}"))
+                }
+            })
         })?;
-        if key.bits() < MIN_RSA_BITS {
-            return Err(fail(CertificateProblem::TooSmall { bits: key.bits() }));
-        }
         Ok(Certificate {
             source_name: source_name.to_owned(),
             fingerprint: key.fingerprint(),

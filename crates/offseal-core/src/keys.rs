@@ -132,7 +132,7 @@ fn keys_from_pem(bytes: &[u8]) -> std::result::Result<Vec<RsaPrivateKey>, String
             "ENCRYPTED PRIVATE KEY" => return Err(encrypted_key_message()),
             _ => continue,
         };
-        keys.push(RsaPrivateKey::new(key));
+        keys.push(RsaPrivateKey::new(key)?);
     }
     if keys.is_empty() {
         let labels: Vec<_> = blocks.iter().map(|b| b.label.as_str()).collect();

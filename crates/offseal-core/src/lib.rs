@@ -38,6 +38,7 @@ pub mod values;
 mod backend;
 mod pem;
 
+pub use backend::RSA_BACKEND;
 pub use cert::{Certificate, CertificateInfo, SealingKey, Validity};
 pub use clock::Timestamp;
 pub use error::{Error, Result};

@@ -314,7 +314,7 @@ fn bad_input_is_refused_clearly_and_the_file_is_untouched() {
             "external_secrets: &e {}\nother: *e\n",
             vec![],
             vec![],
-            "cannot edit `external_secrets` at line 1: an anchored",
+            "`external_secrets` at line 1 has an anchor that an alias refers to",
         ),
         (
             "x: 1\nx: 2\n",
