@@ -8,6 +8,7 @@ use offseal_core::values::{Finding, Severity, ValuesFile};
 use serde_json::json;
 
 use crate::cli::CheckArgs;
+use crate::commands::for_each_file;
 use crate::input;
 
 /// One file's result.
@@ -20,11 +21,7 @@ struct Checked {
 
 pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     let cert = args.cert.as_deref().map(input::certificate).transpose()?;
-    let results: Vec<Checked> = args
-        .files
-        .iter()
-        .map(|file| check_file(file, cert.as_ref()))
-        .collect();
+    let results: Vec<Checked> = for_each_file(&args.files, |file| check_file(file, cert.as_ref()));
     let errors = results
         .iter()
         .map(|r| {

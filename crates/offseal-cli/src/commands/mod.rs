@@ -1,6 +1,6 @@
 //! One module per subcommand; each `run` returns the exit code.
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
@@ -92,6 +92,30 @@ pub(crate) fn apply(
         write::Change::Written => Applied::Written,
         write::Change::Unchanged => Applied::Unchanged,
     })
+}
+
+/// Files at least this many show a progress bar (on a terminal only).
+const PROGRESS_FROM: usize = 20;
+
+/// Runs `work` on every file on all cores (`RAYON_NUM_THREADS` limits them); results come
+/// back in input order. A progress bar shows on a terminal for long runs, never in CI logs.
+pub(crate) fn for_each_file<T: Send>(files: &[String], work: impl Fn(&str) -> T + Sync) -> Vec<T> {
+    use rayon::prelude::*;
+    let bar = if files.len() >= PROGRESS_FROM && std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(files.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let results = files
+        .par_iter()
+        .map(|file| {
+            let result = work(file);
+            bar.inc(1);
+            result
+        })
+        .collect();
+    bar.finish_and_clear();
+    results
 }
 
 /// Reports each file's outcome on stderr, in input order; exit 1 if any failed.

@@ -8,7 +8,7 @@ use offseal_core::values::ValuesFile;
 use offseal_core::{SealingKey, UnsealingKeys};
 
 use crate::cli::ResealArgs;
-use crate::commands::{Applied, apply, finish_batch, today};
+use crate::commands::{Applied, apply, finish_batch, for_each_file, today};
 use crate::{input, target};
 
 pub(crate) fn run(args: &ResealArgs) -> Result<ExitCode> {
@@ -20,11 +20,7 @@ pub(crate) fn run(args: &ResealArgs) -> Result<ExitCode> {
     }
     let keys = input::unsealing_keys(&args.recovery_private_key)?;
     let key = input::sealing_key(&args.cert.cert)?;
-    let results = args
-        .files
-        .iter()
-        .map(|file| reseal_file(file, args, &keys, &key))
-        .collect();
+    let results = for_each_file(&args.files, |file| reseal_file(file, args, &keys, &key));
     Ok(finish_batch(&args.files, results))
 }
 

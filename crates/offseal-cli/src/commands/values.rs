@@ -7,7 +7,7 @@ use offseal_core::values::{Credentials, Path, Sealing, ValuesFile};
 use offseal_core::{SealingKey, Target};
 
 use crate::cli::ValuesArgs;
-use crate::commands::{Applied, apply, finish_batch, today};
+use crate::commands::{Applied, apply, finish_batch, for_each_file, today};
 use crate::{credentials, input, target};
 
 const EXAMPLE: &str = "offseal values values.yaml --cert controller.crt --namespace tenant-a --name azure-keyvault-credentials";
@@ -22,11 +22,9 @@ pub(crate) fn run(args: &ValuesArgs) -> Result<ExitCode> {
     let key = input::sealing_key(&args.cert.cert)?;
     let at = args.at.as_deref().map(Path::parse).transpose()?;
     let credentials = credentials::gather(args)?;
-    let results = args
-        .files
-        .iter()
-        .map(|file| seal_file(file, args, &key, &credentials, at.as_ref()))
-        .collect();
+    let results = for_each_file(&args.files, |file| {
+        seal_file(file, args, &key, &credentials, at.as_ref())
+    });
     Ok(finish_batch(&args.files, results))
 }
 

@@ -10,6 +10,7 @@ use offseal_core::{Target, UnsealingKeys};
 use serde_json::json;
 
 use crate::cli::VerifyArgs;
+use crate::commands::for_each_file;
 use crate::{input, target};
 
 const EXAMPLE: &str = "offseal verify values.yaml --recovery-private-key key.pem --namespace tenant-a --name azure-keyvault-credentials";
@@ -23,8 +24,11 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode> {
     };
     let mut failures = 0;
     let mut reports = Vec::new();
-    for file in &args.files {
-        match verify_file(file, &keys, target.as_ref()) {
+    let all = for_each_file(&args.files, |file| {
+        verify_file(file, &keys, target.as_ref())
+    });
+    for (file, result) in args.files.iter().zip(all) {
+        match result {
             Ok(results) => {
                 failures += results.iter().filter(|v| !v.outcome.is_ok()).count();
                 if !args.json {

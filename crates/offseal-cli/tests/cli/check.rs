@@ -115,3 +115,33 @@ fn an_expired_certificate_still_checks_and_unreadable_files_fail() {
             "error: cannot open /nonexistent/values.yaml",
         ));
 }
+
+#[test]
+fn many_files_are_checked_in_parallel_and_reported_in_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<String> = (0..40)
+        .map(|i| {
+            let path = dir.path().join(format!("v{i:02}.yaml"));
+            let content = if i % 3 == 0 {
+                format!("external_secrets:\n  keyvault_credentials:\n    client_id: plain-{i}\n")
+            } else {
+                format!("other: {i}\n")
+            };
+            std::fs::write(&path, content).unwrap();
+            path.display().to_string()
+        })
+        .collect();
+    let out = offseal()
+        .arg("check")
+        .args(&files)
+        .env("RAYON_NUM_THREADS", "4")
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let reported: Vec<&str> = stdout
+        .lines()
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    let expected: Vec<&str> = files.iter().step_by(3).map(String::as_str).collect();
+    assert_eq!(reported, expected);
+}
