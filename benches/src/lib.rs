@@ -1,0 +1,1 @@
+//! Criterion benchmarks of offseal; see `benches/` and `cargo xtask bench`.
