@@ -1,5 +1,8 @@
 //! `offseal`: seal secrets for the Bitnami sealed-secrets controller, offline.
 
+// Doc comments in cli.rs are --help text, where URLs are written out plainly.
+#![allow(rustdoc::bare_urls)]
+
 mod cli;
 mod commands;
 mod credentials;

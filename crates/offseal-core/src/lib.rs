@@ -1,7 +1,7 @@
 //! Seal and open values for the Bitnami sealed-secrets controller, offline.
 //!
 //! The controller only accepts values encrypted to its public certificate; this crate makes
-//! them with nothing but that certificate, in the controller's exact format (see [`format`]),
+//! them with nothing but that certificate, in the controller's exact format (see [`format`](mod@format)),
 //! and opens them again with the controller's private keys for recovery and verification.
 //!
 //! Two tiers, as in `age`: one-call helpers ([`seal`], [`open`]) and typed building blocks
