@@ -3,29 +3,11 @@
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::util::{key, offseal, offseal_with_credentials, temp_file};
-
-fn sealed_file(cert: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-    let (dir, path) = temp_file("values.yaml", b"external_secrets: {}\n");
-    offseal_with_credentials()
-        .args([
-            "values",
-            path.to_str().unwrap(),
-            "--cert",
-            &key(cert),
-            "-n",
-            "ns",
-            "--name",
-            "app",
-        ])
-        .assert()
-        .success();
-    (dir, path)
-}
+use crate::util::{key, offseal, sealed_values_file, temp_file};
 
 #[test]
 fn a_freshly_sealed_file_passes() {
-    let (_dir, path) = sealed_file("controller-4096.crt.pem");
+    let (_dir, path) = sealed_values_file("controller-4096.crt.pem");
     offseal()
         .args([
             "check",
@@ -62,7 +44,7 @@ fn plaintext_empty_and_malformed_values_fail() {
 
 #[test]
 fn values_for_another_key_fail_and_another_certificate_warns() {
-    let (_dir, path) = sealed_file("controller-2048.crt.pem");
+    let (_dir, path) = sealed_values_file("controller-2048.crt.pem");
     let file = path.to_str().unwrap();
     offseal()
         .args(["check", file, "--cert", &key("controller-4096.crt.pem")])
@@ -72,7 +54,7 @@ fn values_for_another_key_fail_and_another_certificate_warns() {
             "its RSA block is 256 bytes, but the certificate's key needs 512 (4096 bits)",
         ));
     // Same size, other key: the values still open while the controller keeps the old key.
-    let (_dir, path) = sealed_file("controller-4096.crt.pem");
+    let (_dir, path) = sealed_values_file("controller-4096.crt.pem");
     let out = offseal()
         .args([
             "check",
@@ -97,7 +79,7 @@ fn values_for_another_key_fail_and_another_certificate_warns() {
 
 #[test]
 fn an_expired_certificate_still_checks_and_unreadable_files_fail() {
-    let (_dir, path) = sealed_file("controller-2048.crt.pem");
+    let (_dir, path) = sealed_values_file("controller-2048.crt.pem");
     offseal()
         .args([
             "check",

@@ -3,8 +3,8 @@
 use predicates::prelude::*;
 
 use crate::util::{
-    CLIENT_SECRET, key, offseal, offseal_with_credentials, open_raw, redact, sealed_values,
-    temp_file, testdata,
+    CLIENT_SECRET, key, offseal, offseal_with_credentials, open_raw, redact, seal_credentials_into,
+    sealed_values, temp_file, testdata,
 };
 
 #[test]
@@ -12,19 +12,7 @@ fn values_files_move_to_a_new_key_keeping_every_other_byte() {
     let input = "# tenant\nexternal_secrets:\n  enabled: true   # on\n  keyvault_credentials:\n    client_id: x\n    client_secret: y\n";
     let (_dir, path) = temp_file("values.yaml", input.as_bytes());
     let file = path.to_str().unwrap();
-    offseal_with_credentials()
-        .args([
-            "values",
-            file,
-            "--cert",
-            &key("controller-4096.crt.pem"),
-            "-n",
-            "ns",
-            "--name",
-            "app",
-        ])
-        .assert()
-        .success();
+    seal_credentials_into(file, "controller-4096.crt.pem");
     let sealed_with_a = redact(&std::fs::read_to_string(&path).unwrap());
     offseal()
         .args([
@@ -151,19 +139,7 @@ fn sealed_secret_manifests_are_resealed_in_their_format() {
 fn a_value_no_key_opens_names_file_and_path_and_changes_nothing() {
     let (_dir, path) = temp_file("values.yaml", b"external_secrets: {}\n");
     let file = path.to_str().unwrap();
-    offseal_with_credentials()
-        .args([
-            "values",
-            file,
-            "--cert",
-            &key("controller-2048.crt.pem"),
-            "-n",
-            "ns",
-            "--name",
-            "app",
-        ])
-        .assert()
-        .success();
+    seal_credentials_into(file, "controller-2048.crt.pem");
     let before = std::fs::read(&path).unwrap();
     offseal()
         .args(["reseal", file, "--recovery-private-key", &key("rotated-4096.key.pem"), "--cert", &key("controller-4096.crt.pem")])

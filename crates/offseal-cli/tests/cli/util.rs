@@ -58,6 +58,30 @@ pub(crate) fn offseal_with_credentials() -> Command {
     cmd
 }
 
+/// Seals the test credentials into `file` for `strict ns/app` with the certificate `cert`.
+pub(crate) fn seal_credentials_into(file: &str, cert: &str) {
+    offseal_with_credentials()
+        .args([
+            "values",
+            file,
+            "--cert",
+            &key(cert),
+            "-n",
+            "ns",
+            "--name",
+            "app",
+        ])
+        .assert()
+        .success();
+}
+
+/// A temporary values file with the test credentials sealed for `strict ns/app` with `cert`.
+pub(crate) fn sealed_values_file(cert: &str) -> (tempfile::TempDir, PathBuf) {
+    let (dir, path) = temp_file("values.yaml", b"external_secrets: {}\n");
+    seal_credentials_into(path.to_str().unwrap(), cert);
+    (dir, path)
+}
+
 /// Every base64 run long enough to be a sealed value, in order.
 pub(crate) fn sealed_values(text: &str) -> Vec<String> {
     let mut found = Vec::new();

@@ -3,29 +3,11 @@
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::util::{CLIENT_ID, CLIENT_SECRET, key, offseal, offseal_with_credentials, temp_file};
-
-fn sealed_file() -> (tempfile::TempDir, std::path::PathBuf) {
-    let (dir, path) = temp_file("values.yaml", b"external_secrets: {}\n");
-    offseal_with_credentials()
-        .args([
-            "values",
-            path.to_str().unwrap(),
-            "--cert",
-            &key("controller-4096.crt.pem"),
-            "-n",
-            "ns",
-            "--name",
-            "app",
-        ])
-        .assert()
-        .success();
-    (dir, path)
-}
+use crate::util::{CLIENT_ID, CLIENT_SECRET, key, offseal, sealed_values_file, temp_file};
 
 #[test]
 fn opens_every_value_for_its_recorded_target() {
-    let (_dir, path) = sealed_file();
+    let (_dir, path) = sealed_values_file("controller-4096.crt.pem");
     let file = path.to_str().unwrap();
     let out = offseal()
         .args(["verify", file, "--recovery-private-key", &key("controller-keys-backup.json")])
@@ -43,7 +25,7 @@ fn opens_every_value_for_its_recorded_target() {
 
 #[test]
 fn wrong_keys_targets_and_unsealed_values_fail() {
-    let (_dir, path) = sealed_file();
+    let (_dir, path) = sealed_values_file("controller-4096.crt.pem");
     let file = path.to_str().unwrap();
     offseal()
         .args([
@@ -92,7 +74,7 @@ fn wrong_keys_targets_and_unsealed_values_fail() {
 
 #[test]
 fn values_without_provenance_need_a_target() {
-    let (_dir, path) = sealed_file();
+    let (_dir, path) = sealed_values_file("controller-4096.crt.pem");
     let file = path.to_str().unwrap();
     offseal()
         .args([
