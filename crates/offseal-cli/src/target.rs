@@ -15,7 +15,8 @@ pub(crate) fn retarget(args: &TargetArgs) -> Retarget {
 }
 
 /// The target from the flags, each missing part taken from `recorded` (a provenance comment).
-/// `example` is a command line shown when parts are missing.
+/// `example` is the start of a command line, shown with the flags the scope needs when parts
+/// are missing.
 pub(crate) fn resolve(
     args: &TargetArgs,
     recorded: Option<&Target>,
@@ -41,8 +42,12 @@ pub(crate) fn explain(
             Error::MissingName { scope } => (scope, "--name"),
             other => return other.into(),
         };
+        let flags = match scope {
+            Scope::NamespaceWide => "--scope namespace-wide --namespace tenant-a",
+            _ => "--namespace tenant-a --name azure-keyvault-credentials",
+        };
         anyhow!(
-            "a {scope} target needs {missing}, and no provenance comment records one; for example:\n  {example}"
+            "a {scope} target needs {missing}, and no provenance comment records one; for example:\n  {example} {flags}"
         )
     })
 }

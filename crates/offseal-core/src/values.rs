@@ -215,11 +215,17 @@ impl Provenance {
     /// `offseal: scope=strict namespace=ns name=app cert=SHA256:... sealed=2026-11-30`.
     #[must_use]
     pub fn to_comment(&self) -> String {
-        let mut text = format!("{PROVENANCE_MARKER} scope={}", self.target.scope());
-        if let Some(ns) = self.target.namespace() {
+        // Only what the scope binds: a name means nothing to a namespace-wide value.
+        let scope = self.target.scope();
+        let mut text = format!("{PROVENANCE_MARKER} scope={scope}");
+        if let Some(ns) = self
+            .target
+            .namespace()
+            .filter(|_| scope != Scope::ClusterWide)
+        {
             text += &format!(" namespace={ns}");
         }
-        if let Some(name) = self.target.name() {
+        if let Some(name) = self.target.name().filter(|_| scope == Scope::Strict) {
             text += &format!(" name={name}");
         }
         text += &format!(" cert={} sealed={}", self.fingerprint, self.date);
@@ -497,6 +503,17 @@ impl ValuesFile {
             };
         }
         let found = self.blocks();
+        // The same path twice is a duplicate key, which no --at can choose between.
+        if let Some(dup) = found
+            .iter()
+            .enumerate()
+            .find_map(|(i, b)| found[..i].iter().any(|a| a.path == b.path).then_some(b))
+        {
+            return Err(match self.doc.get(&dup.path) {
+                Err(error) => self.yaml_error(error),
+                Ok(_) => self.content_error(format!("key `{}` appears more than once", dup.path)),
+            });
+        }
         match found.as_slice() {
             [] => Ok(Block {
                 path: Path::from_keys([BLOCK_KEY]),
@@ -624,7 +641,11 @@ impl ValuesFile {
         if let Some(tenant) = &credentials.tenant_id {
             edits.push(Edit::set(block.tenant_id_path(), tenant.clone()));
         }
-        edits.push(sealing.provenance_edit(block.credentials_path()));
+        // Provenance stays where a comment already is (on the credentials or above them).
+        let comment_at = self
+            .comment_owner(&block.credentials_path())
+            .unwrap_or_else(|| block.credentials_path());
+        edits.push(sealing.provenance_edit(comment_at));
         self.doc.edit(&edits).map_err(|e| self.yaml_error(e))
     }
 

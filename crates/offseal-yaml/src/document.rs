@@ -263,8 +263,10 @@ impl Document {
         scalars
     }
 
-    /// The text of the full-line comment `# <marker>...` directly above the key at `path`
-    /// (on the line before it, at the same indentation), without the leading `# `.
+    /// The text of the full-line comment `# <marker>...` above the key at `path`, without the
+    /// leading `# `: the nearest such line in the block of comment lines directly above the
+    /// key (consecutive lines at the key's indentation, no blank line between), so other
+    /// comments may sit between it and the key.
     ///
     /// Returns `None` when there is no such comment or no such key.
     #[must_use]
@@ -273,7 +275,7 @@ impl Document {
             return None;
         };
         let line = self.key_line(key, map).ok()?;
-        let above = self.comment_above(line.start, line.indent)?;
+        let above = self.marked_comment_above(line.start, line.indent, marker, None)?;
         self.comment_text(&above, marker).map(str::to_owned)
     }
 
@@ -548,6 +550,26 @@ impl Document {
             end,
             next: line_start,
         })
+    }
+
+    /// The nearest comment starting with `# {marker}` in the block of full-line comments
+    /// directly above `line_start` (consecutive lines at `indent`); `skip` ignores the comment
+    /// whose line starts there.
+    pub(crate) fn marked_comment_above(
+        &self,
+        line_start: usize,
+        indent: usize,
+        marker: &str,
+        skip: Option<usize>,
+    ) -> Option<CommentLine> {
+        let mut at = line_start;
+        while let Some(comment) = self.comment_above(at, indent) {
+            if Some(comment.line_start) != skip && self.comment_text(&comment, marker).is_some() {
+                return Some(comment);
+            }
+            at = comment.line_start;
+        }
+        None
     }
 
     /// The comment's text after `# `, if it starts with `marker`.

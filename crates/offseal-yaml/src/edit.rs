@@ -505,22 +505,21 @@ impl Plan<'_> {
                         line: self.node(key).line,
                         what,
                     })?;
-                let above = self.doc.comment_above(line.start, line.indent);
-                let matching = above
-                    .as_ref()
-                    .filter(|c| self.doc.comment_text(c, marker).is_some());
+                let matching = self
+                    .doc
+                    .marked_comment_above(line.start, line.indent, marker, None);
                 let le = text::line_ending(self.src);
-                match (matching, text) {
+                match (matching.as_ref(), text) {
                     (Some(c), Some(text)) => {
                         let (hash, end) = (c.hash, c.end);
                         self.add(hash, end, format!("# {text}"), path);
                     }
                     (Some(c), None) => {
                         let (start, next) = (c.line_start, c.next);
-                        // After removal, the line above that one is directly above the key.
+                        // After removal, another marked line in the block (if any) is read.
                         let expected = self
                             .doc
-                            .comment_above(start, line.indent)
+                            .marked_comment_above(line.start, line.indent, marker, Some(start))
                             .and_then(|c| self.doc.comment_text(&c, marker).map(str::to_owned));
                         if let Some(check) = self.checks.last_mut() {
                             check.expected = expected;
@@ -537,10 +536,8 @@ impl Plan<'_> {
                         path: path.clone(),
                     }),
                     (None, None) => {
-                        let expected = above
-                            .and_then(|c| self.doc.comment_text(&c, marker).map(str::to_owned));
                         if let Some(check) = self.checks.last_mut() {
-                            check.expected = expected;
+                            check.expected = None;
                         }
                     }
                 }

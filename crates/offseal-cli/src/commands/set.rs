@@ -12,7 +12,8 @@ use crate::commands::raw::trim_one_newline;
 use crate::commands::{Applied, apply, finish_batch, today};
 use crate::{input, target};
 
-const EXAMPLE: &str = "printf '%s' \"$VALUE\" | offseal set values.yaml app.password --cert controller.crt --namespace ns --name app";
+const EXAMPLE: &str =
+    "printf '%s' \"$VALUE\" | offseal set values.yaml app.password --cert controller.crt";
 
 pub(crate) fn run(args: &SetArgs) -> Result<ExitCode> {
     let path = Path::parse(&args.path)?;

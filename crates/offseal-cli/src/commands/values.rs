@@ -10,7 +10,7 @@ use crate::cli::ValuesArgs;
 use crate::commands::{Applied, apply, finish_batch, for_each_file, today};
 use crate::{credentials, input, target};
 
-const EXAMPLE: &str = "offseal values values.yaml --cert controller.crt --namespace tenant-a --name azure-keyvault-credentials";
+const EXAMPLE: &str = "offseal values values.yaml --cert controller.crt";
 
 pub(crate) fn run(args: &ValuesArgs) -> Result<ExitCode> {
     if args.write.output.is_some() && args.files.len() > 1 {

@@ -13,7 +13,7 @@ use crate::cli::VerifyArgs;
 use crate::commands::for_each_file;
 use crate::{input, target};
 
-const EXAMPLE: &str = "offseal verify values.yaml --recovery-private-key key.pem --namespace tenant-a --name azure-keyvault-credentials";
+const EXAMPLE: &str = "offseal verify values.yaml --recovery-private-key key.pem";
 
 pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode> {
     let keys = input::unsealing_keys(&args.recovery_private_key)?;

@@ -438,3 +438,27 @@ fn several_files_are_all_done_and_a_failing_one_is_reported() {
     );
     assert_eq!(std::fs::read_to_string(&bad).unwrap(), "a: [\n");
 }
+
+#[test]
+fn a_provenance_comment_is_found_and_updated_where_it_is() {
+    // Above the block rather than the credentials, with a human comment in between.
+    let input = "tenant:\n  # offseal: scope=strict namespace=tenant-a name=kv cert=SHA256:old sealed=2025-01-01\n  # Azure access for the tenant.\n  external_secrets:\n    keyvault_credentials: {}\n";
+    let (_dir, path) = temp_file("values.yaml", input.as_bytes());
+    offseal_with_credentials()
+        .args(["values", path.to_str().unwrap(), "--cert", &cert()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("for strict tenant-a/kv"));
+    let out = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(out.matches("# offseal:").count(), 1, "{out}");
+    assert!(
+        out.starts_with(
+            "tenant:\n  # offseal: scope=strict namespace=tenant-a name=kv cert=SHA256:NfQ6"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("  # Azure access for the tenant.\n  external_secrets:\n"),
+        "{out}"
+    );
+}
