@@ -462,3 +462,51 @@ fn a_provenance_comment_is_found_and_updated_where_it_is() {
         "{out}"
     );
 }
+
+#[test]
+fn on_a_terminal_the_credentials_are_prompted_for_and_the_secret_is_not_echoed() {
+    // A pseudo-terminal is driven by Python's pty module (on every CI machine); without
+    // python3 there is no terminal to test with.
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: python3 is not installed");
+        return;
+    }
+    let (_dir, path) = temp_file("values.yaml", HELM.as_bytes());
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/pty/prompt.py");
+    let bin = assert_cmd::cargo::cargo_bin("offseal");
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .arg(&bin)
+        .args(["values", path.to_str().unwrap(), "--cert", &cert()])
+        .args(STRICT)
+        .env("PROMPT_CLIENT_ID", CLIENT_ID)
+        .env("PROMPT_CLIENT_SECRET", CLIENT_SECRET)
+        .env_remove("AZURE_CLIENT_ID")
+        .env_remove("AZURE_CLIENT_SECRET")
+        .env_remove("AZURE_TENANT_ID")
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{shown}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        shown.contains(CLIENT_ID),
+        "the id is echoed like any typed text: {shown}"
+    );
+    assert!(
+        !shown.contains(CLIENT_SECRET),
+        "the secret was echoed: {shown}"
+    );
+    let sealed = sealed_values(&std::fs::read_to_string(&path).unwrap());
+    assert_eq!(
+        open_raw(&sealed[1], "controller-4096.key.pem", &STRICT),
+        CLIENT_SECRET.as_bytes()
+    );
+}
