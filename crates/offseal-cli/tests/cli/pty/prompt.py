@@ -7,6 +7,7 @@ showed, so the test can check that the secret was not echoed.
 import os
 import pty
 import sys
+import termios
 import time
 
 
@@ -32,6 +33,12 @@ if pid == 0:
 seen = read_until(fd, b"client id (application id): ", b"")
 os.write(fd, os.environ["PROMPT_CLIENT_ID"].encode() + b"\n")
 seen = read_until(fd, b"client secret (hidden): ", seen)
+# A person types once the program waits for input: that is, once it has turned echo off.
+deadline = time.time() + 20
+while termios.tcgetattr(fd)[3] & termios.ECHO:
+    if time.time() > deadline:
+        raise SystemExit("echo was never turned off for the secret")
+    time.sleep(0.01)
 os.write(fd, os.environ["PROMPT_CLIENT_SECRET"].encode() + b"\n")
 while True:
     try:
