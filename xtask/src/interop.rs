@@ -52,7 +52,7 @@ pub(crate) fn run() -> Result<bool> {
     let paths = Paths::new()?;
     let python = ensure_venv(&paths)?;
     let node_prefix = ensure_node(&paths)?;
-    let offseal = Offseal::build(&paths)?;
+    let offseal = Offseal::build(&paths, &[])?;
     let work = fresh_work_dir(&paths)?;
     let plains = write_plaintexts(&work)?;
     let setup = started.elapsed();
@@ -466,20 +466,20 @@ impl<'a> Harness<'a> {
 }
 
 /// Where things are: the workspace, the interop scripts, the test keys, the install directory.
-struct Paths {
+pub(crate) struct Paths {
     /// The workspace root.
-    root: PathBuf,
+    pub(crate) root: PathBuf,
     /// `xtask/interop`: the driver scripts and the pinned package lists.
-    scripts: PathBuf,
+    pub(crate) scripts: PathBuf,
     /// `testdata/keys`.
-    keys: PathBuf,
+    pub(crate) keys: PathBuf,
     /// `target/interop` (under `$CARGO_TARGET_DIR` when that is set).
-    interop: PathBuf,
+    pub(crate) interop: PathBuf,
 }
 
 impl Paths {
     /// Finds the workspace from this crate's manifest directory.
-    fn new() -> Result<Self> {
+    pub(crate) fn new() -> Result<Self> {
         let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
         let root = xtask
             .parent()
@@ -504,12 +504,12 @@ impl Paths {
     }
 
     /// The controller certificate of a key size.
-    fn cert(&self, bits: u32) -> PathBuf {
+    pub(crate) fn cert(&self, bits: u32) -> PathBuf {
         self.keys.join(format!("controller-{bits}.crt.pem"))
     }
 
     /// The controller private key (PKCS#1 PEM) of a key size.
-    fn key(&self, bits: u32) -> PathBuf {
+    pub(crate) fn key(&self, bits: u32) -> PathBuf {
         self.keys.join(format!("controller-{bits}.key.pem"))
     }
 }
@@ -660,16 +660,23 @@ impl Report {
 }
 
 /// The offseal binary built from this workspace.
-struct Offseal {
+pub(crate) struct Offseal {
     /// Path of the built executable.
-    exe: PathBuf,
+    pub(crate) exe: PathBuf,
 }
 
 impl Offseal {
-    /// Builds `offseal` with `$CARGO build -p offseal-cli` and finds the executable.
-    fn build(paths: &Paths) -> Result<Self> {
+    /// Builds `offseal` with `$CARGO build -p offseal-cli` and `flags` (such as `--release`)
+    /// and finds the executable.
+    pub(crate) fn build(paths: &Paths, flags: &[&str]) -> Result<Self> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        println!("offseal: cargo build -p offseal-cli");
+        let what = ["cargo build -p offseal-cli"]
+            .iter()
+            .chain(flags)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        println!("offseal: {what}");
         let output = Command::new(&cargo)
             .current_dir(&paths.root)
             .args([
@@ -678,13 +685,14 @@ impl Offseal {
                 "offseal-cli",
                 "--message-format=json-render-diagnostics",
             ])
+            .args(flags)
             .stdin(Stdio::null())
             .stderr(Stdio::inherit())
             .output()
             .with_context(|| format!("could not run {}", cargo.to_string_lossy()))?;
         ensure!(
             output.status.success(),
-            "`cargo build -p offseal-cli` failed ({})",
+            "`{what}` failed ({})",
             output.status
         );
         let mut exe = None;
@@ -699,7 +707,7 @@ impl Offseal {
                 exe = Some(PathBuf::from(path));
             }
         }
-        let exe = exe.context("`cargo build -p offseal-cli` reported no `offseal` executable")?;
+        let exe = exe.with_context(|| format!("`{what}` reported no `offseal` executable"))?;
         Ok(Self { exe })
     }
 
@@ -1019,7 +1027,7 @@ fn fresh_work_dir(paths: &Paths) -> Result<PathBuf> {
 
 /// Creates the venv `target/interop/venv` with `xtask/interop/requirements.txt`, unless every
 /// pinned version is already installed there. Returns the venv's python.
-fn ensure_venv(paths: &Paths) -> Result<PathBuf> {
+pub(crate) fn ensure_venv(paths: &Paths) -> Result<PathBuf> {
     let venv = paths.interop.join("venv");
     let python = venv.join("bin").join("python");
     let requirements = paths.scripts.join("requirements.txt");
@@ -1121,7 +1129,7 @@ fn installed_python(
 
 /// Installs `xtask/interop/package.json` (and its lock) into `target/interop/node` with
 /// `npm ci`, unless the pinned versions are already there. Returns that prefix.
-fn ensure_node(paths: &Paths) -> Result<PathBuf> {
+pub(crate) fn ensure_node(paths: &Paths) -> Result<PathBuf> {
     let prefix = paths.interop.join("node");
     let manifest = paths.scripts.join("package.json");
     let text =
@@ -1200,8 +1208,9 @@ fn installed_npm(prefix: &Path, pins: &BTreeMap<String, String>) -> BTreeMap<Str
         .collect()
 }
 
-/// Runs an install step with its output shown; a failure is an error naming the step.
-fn run_loud(cmd: &mut Command, what: &str) -> Result<()> {
+/// Runs a setup step (an install, a build) with its output shown; a failure is an error naming
+/// the step.
+pub(crate) fn run_loud(cmd: &mut Command, what: &str) -> Result<()> {
     let program = cmd.get_program().to_string_lossy().into_owned();
     let status = cmd
         .stdin(Stdio::null())
@@ -1209,7 +1218,7 @@ fn run_loud(cmd: &mut Command, what: &str) -> Result<()> {
         .with_context(|| format!("{what}: could not run {program}"))?;
     if !status.success() {
         bail!(
-            "{what} failed ({status}); see its output above (the interop checks cannot run without it)"
+            "{what} failed ({status}); see its output above (nothing after it can run without it)"
         );
     }
     Ok(())
@@ -1224,7 +1233,7 @@ fn with_ext(path: &Path, ext: &str) -> PathBuf {
 }
 
 /// Creates (or truncates) a file with these bytes.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
     file.write_all(bytes)
         .with_context(|| format!("writing {}", path.display()))

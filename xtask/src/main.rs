@@ -2,6 +2,7 @@
 //!
 //! Each task lives in its own module; `main` only dispatches.
 
+mod bench;
 mod interop;
 
 use std::process::ExitCode;
@@ -13,9 +14,16 @@ fn main() -> ExitCode {
     let rest = args.get(1..).unwrap_or_default();
     match task {
         Some("interop") if rest.is_empty() => finish(interop::run()),
+        Some("bench") if rest.is_empty() => finish(bench::run(false)),
+        Some("bench") if rest == ["--quick"] => finish(bench::run(true)),
         Some("help" | "-h" | "--help") => {
             print_help();
             ExitCode::SUCCESS
+        }
+        Some("bench") => {
+            eprintln!("error: `bench` takes only --quick, got {rest:?}");
+            print_help();
+            ExitCode::from(2)
         }
         Some(task @ "interop") => {
             eprintln!("error: `{task}` takes no arguments, got {rest:?}");
@@ -58,6 +66,10 @@ Tasks:
            PyPI kubesealpy, a plain Python `cryptography` decryptor and npm
            @linode/kubeseal-encrypt, installed pinned under target/interop/
            (see xtask/interop/README.md)
+  bench    Measure offseal against its performance targets in one run (criterion benches
+           of both RSA backends, openssl speed, kubesealpy and @linode/kubeseal-encrypt,
+           whole processes, a 1,000-file reseal) and print each target's PASS or MISS;
+           --quick for a shorter, noisier run (see BENCHMARKS.md)
   help     Print this help"
     );
 }
