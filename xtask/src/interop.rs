@@ -47,12 +47,15 @@ const CRYPTOGRAPHY_REFUSAL: &str = "ValueError";
 ///
 /// When the checks cannot run at all: an install, the offseal build, a driver process or the
 /// work directory fails. Failed checks are not errors: they are reported and counted.
-pub(crate) fn run() -> Result<bool> {
+///
+/// `build_flags` go to `cargo build -p offseal-cli` (such as `--no-default-features`, for the
+/// pure-Rust RSA backend).
+pub(crate) fn run(build_flags: &[&str]) -> Result<bool> {
     let started = Instant::now();
     let paths = Paths::new()?;
     let python = ensure_venv(&paths)?;
     let node_prefix = ensure_node(&paths)?;
-    let offseal = Offseal::build(&paths, &[])?;
+    let offseal = Offseal::build(&paths, build_flags)?;
     let work = fresh_work_dir(&paths)?;
     let plains = write_plaintexts(&work)?;
     let setup = started.elapsed();

@@ -13,7 +13,11 @@ fn main() -> ExitCode {
     let task = args.first().map(String::as_str);
     let rest = args.get(1..).unwrap_or_default();
     match task {
-        Some("interop") if rest.is_empty() => finish(interop::run()),
+        Some("interop") if rest.is_empty() => finish(interop::run(&[])),
+        // The CLI without its default `aws-lc` feature: the pure-Rust RSA backend.
+        Some("interop") if rest == ["--rust-backend"] => {
+            finish(interop::run(&["--no-default-features"]))
+        }
         Some("bench") if rest.is_empty() => finish(bench::run(false)),
         Some("bench") if rest == ["--quick"] => finish(bench::run(true)),
         Some("help" | "-h" | "--help") => {
@@ -26,7 +30,7 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Some(task @ "interop") => {
-            eprintln!("error: `{task}` takes no arguments, got {rest:?}");
+            eprintln!("error: `{task}` takes only --rust-backend, got {rest:?}");
             print_help();
             ExitCode::from(2)
         }
@@ -65,7 +69,8 @@ Tasks:
   interop  Check offseal against independent sealed-secrets implementations, both ways:
            PyPI kubesealpy, a plain Python `cryptography` decryptor and npm
            @linode/kubeseal-encrypt, installed pinned under target/interop/
-           (see xtask/interop/README.md)
+           (see xtask/interop/README.md). --rust-backend: check the CLI built without
+           aws-lc (the pure-Rust RSA backend)
   bench    Measure offseal against its performance targets in one run (criterion benches
            of both RSA backends, openssl speed, kubesealpy and @linode/kubeseal-encrypt,
            whole processes, a 1,000-file reseal) and print each target's PASS or MISS;

@@ -8,14 +8,18 @@
 
 #[cfg(not(feature = "aws-lc"))]
 use rsa::Oaep;
-use rsa::pkcs8::DecodePublicKey;
+use rsa::PrivateKey;
 use rsa::rand_core::TryCryptoRng;
 use rsa::sha2::{Digest, Sha256};
 use rsa::traits::PublicKeyParts;
-use rsa::{PrivateKey, PublicKey};
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
+#[cfg(feature = "aws-lc")]
+use crate::error::Error;
+use crate::error::Result;
+
+#[cfg(any(test, not(feature = "aws-lc")))]
+mod oaep;
 
 /// The RSA implementation that does the OAEP operations: `"aws-lc"` or `"rust"`.
 pub const RSA_BACKEND: &str = if cfg!(feature = "aws-lc") {
@@ -35,10 +39,19 @@ pub(crate) enum KeyProblem {
 /// An RSA public key, ready to wrap session keys.
 #[derive(Clone)]
 pub(crate) struct RsaPublicKey {
-    key: PublicKey,
+    /// Modulus, big-endian, no leading zeros.
+    n: Vec<u8>,
+    /// Public exponent, big-endian, no leading zeros.
+    e: Vec<u8>,
+    bits: usize,
+    #[cfg(not(feature = "aws-lc"))]
+    oaep: oaep::OaepEncryptor,
     #[cfg(feature = "aws-lc")]
     fast: std::sync::Arc<aws_lc_rs::rsa::OaepPublicEncryptingKey>,
 }
+
+/// Largest modulus accepted (the controller uses 4096 bits).
+const MAX_BITS: usize = 16384;
 
 impl RsaPublicKey {
     /// Reads a DER `SubjectPublicKeyInfo` holding an RSA key of at least `min_bits`.
@@ -46,12 +59,39 @@ impl RsaPublicKey {
         der: &[u8],
         min_bits: usize,
     ) -> std::result::Result<Self, KeyProblem> {
-        let key = PublicKey::from_public_key_der(der)
-            .map_err(|e| KeyProblem::Unreadable(e.to_string()))?;
-        let bits = key.n().bit_width() as usize;
+        use rsa::pkcs1::der::Decode as _;
+        let unreadable = |why: String| KeyProblem::Unreadable(why);
+        let spki = rsa::pkcs8::SubjectPublicKeyInfoRef::from_der(der)
+            .map_err(|e| unreadable(e.to_string()))?;
+        let key_bytes = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or_else(|| unreadable("the key bits are not whole bytes".to_owned()))?;
+        let key = rsa::pkcs1::RsaPublicKey::<rsa::pkcs1::UintRef<'_>>::from_der(key_bytes)
+            .map_err(|e| unreadable(e.to_string()))?;
+        let n = trim(key.modulus.as_bytes());
+        let e = trim(key.public_exponent.as_bytes());
+        let bits = bit_length(n);
         if bits < min_bits {
             return Err(KeyProblem::TooSmall(bits));
         }
+        if bits > MAX_BITS {
+            return Err(unreadable(format!(
+                "a {bits}-bit modulus is more than {MAX_BITS}"
+            )));
+        }
+        if n.last().is_none_or(|b| b & 1 == 0)
+            || e.last().is_none_or(|b| b & 1 == 0)
+            || bit_length(e) < 2
+            || bit_length(e) > 33
+        {
+            return Err(unreadable(
+                "not a valid RSA public key (modulus or exponent)".to_owned(),
+            ));
+        }
+        #[cfg(not(feature = "aws-lc"))]
+        let oaep = oaep::OaepEncryptor::new(n, e)
+            .ok_or_else(|| unreadable("the modulus is even".to_owned()))?;
         #[cfg(feature = "aws-lc")]
         let fast = aws_lc_rs::rsa::PublicEncryptingKey::from_der(der)
             .map_err(|e| format!("AWS-LC refuses the key: {e}"))
@@ -61,7 +101,11 @@ impl RsaPublicKey {
             })
             .map_err(KeyProblem::Unreadable)?;
         Ok(RsaPublicKey {
-            key,
+            n: n.to_vec(),
+            e: e.to_vec(),
+            bits,
+            #[cfg(not(feature = "aws-lc"))]
+            oaep,
             #[cfg(feature = "aws-lc")]
             fast: std::sync::Arc::new(fast),
         })
@@ -69,12 +113,12 @@ impl RsaPublicKey {
 
     /// Modulus size in bytes: the size of every OAEP ciphertext under this key.
     pub(crate) fn size(&self) -> usize {
-        self.key.size()
+        self.bits.div_ceil(8)
     }
 
     /// Modulus size in bits.
     pub(crate) fn bits(&self) -> usize {
-        self.key.n().bit_width() as usize
+        self.bits
     }
 
     /// RSA-OAEP with SHA-256 for both the label hash and MGF1, as Go's `rsa.EncryptOAEP`.
@@ -85,9 +129,7 @@ impl RsaPublicKey {
         label: &[u8],
         message: &[u8],
     ) -> Result<Vec<u8>> {
-        self.key
-            .encrypt(rng, Oaep::<Sha256>::new_with_label(label), message)
-            .map_err(|_| Error::Encrypt("RSA-OAEP failed"))
+        self.oaep.encrypt(rng, label, message)
     }
 
     /// RSA-OAEP with SHA-256 for both the label hash and MGF1, as Go's `rsa.EncryptOAEP`.
@@ -117,8 +159,21 @@ impl RsaPublicKey {
     /// The fingerprint kubeseal and the controller use to tell keys apart: the OpenSSH
     /// `SHA256:` fingerprint of the key in SSH wire format.
     pub(crate) fn fingerprint(&self) -> String {
-        ssh_fingerprint(&self.key.e_bytes(), &self.key.n_bytes())
+        ssh_fingerprint(&self.e, &self.n)
     }
+}
+
+/// Big-endian bytes without leading zeros.
+fn trim(bytes: &[u8]) -> &[u8] {
+    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    &bytes[first..]
+}
+
+/// Bits in a trimmed big-endian number.
+fn bit_length(trimmed: &[u8]) -> usize {
+    trimmed.first().map_or(0, |&top| {
+        (trimmed.len() - 1) * 8 + (8 - top.leading_zeros() as usize)
+    })
 }
 
 /// An RSA private key that opens session keys (recovery only).

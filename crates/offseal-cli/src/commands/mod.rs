@@ -101,6 +101,10 @@ const PROGRESS_FROM: usize = 20;
 /// back in input order. A progress bar shows on a terminal for long runs, never in CI logs.
 pub(crate) fn for_each_file<T: Send>(files: &[String], work: impl Fn(&str) -> T + Sync) -> Vec<T> {
     use rayon::prelude::*;
+    // One file needs no thread pool: starting one costs more than the whole main job.
+    if let [file] = files {
+        return vec![work(file)];
+    }
     let bar = if files.len() >= PROGRESS_FROM && std::io::stderr().is_terminal() {
         indicatif::ProgressBar::new(files.len() as u64)
     } else {
