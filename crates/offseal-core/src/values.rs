@@ -174,27 +174,32 @@ impl AzCredentials {
     /// [`Error::InvalidCredentials`] when it is not a JSON object or a field is not a string
     /// (the message never shows a value).
     pub fn from_json(bytes: &[u8]) -> Result<AzCredentials> {
-        let invalid = |reason: &str| Error::InvalidCredentials(reason.to_owned());
-        let value: zeroize::Zeroizing<Vec<u8>> = zeroize::Zeroizing::new(bytes.to_vec());
-        let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&value)
-            .map_err(|e| {
-                Error::InvalidCredentials(format!(
-                    "not the JSON object `az ad sp create-for-rbac` prints (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ))
-            })?;
-        let field = |name: &str| -> Result<Option<String>> {
-            match object.get(name) {
-                None | Some(serde_json::Value::Null) => Ok(None),
-                Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
-                Some(_) => Err(invalid(&format!("`{name}` must be a string"))),
-            }
-        };
+        /// The fields offseal reads; secrets go straight into wiped boxes.
+        #[derive(serde::Deserialize)]
+        struct AzJson {
+            #[serde(rename = "appId")]
+            app_id: Option<SecretString>,
+            password: Option<SecretString>,
+            tenant: Option<String>,
+        }
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        // Only the field's name and the position are reported: serde's own messages quote
+        // the offending value.
+        let json: AzJson = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let (line, column) = (e.inner().line(), e.inner().column());
+            let path = e.path().to_string();
+            Error::InvalidCredentials(if path == "." || path.is_empty() {
+                format!(
+                    "not the JSON object `az ad sp create-for-rbac` prints (line {line}, column {column})"
+                )
+            } else {
+                format!("`{path}` must be a string (line {line}, column {column})")
+            })
+        })?;
         Ok(AzCredentials {
-            app_id: field("appId")?.map(SecretString::from),
-            password: field("password")?.map(SecretString::from),
-            tenant: field("tenant")?,
+            app_id: json.app_id,
+            password: json.password,
+            tenant: json.tenant,
         })
     }
 }
