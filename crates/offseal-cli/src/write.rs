@@ -41,12 +41,24 @@ pub(crate) fn update_in_place(
     Ok(Change::Written)
 }
 
-/// Writes a new file (or replaces one) atomically; used for `-o FILE`.
-pub(crate) fn write_new(path: &str, bytes: &[u8]) -> Result<()> {
+/// Who may read a file offseal creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Readers {
+    /// Sealed data, meant to be committed: the usual 0644.
+    Anyone,
+    /// Plaintext (a recovered Secret): 0600, and an existing file's mode is not kept.
+    OwnerOnly,
+}
+
+/// Writes a new file (or replaces one) atomically; used for `-o FILE` and `-w FILE`.
+pub(crate) fn write_new(path: &str, bytes: &[u8], readers: Readers) -> Result<()> {
     let target = PathBuf::from(path);
     // Follow an existing symlink; a new file is created where the name points.
     let real = fs::canonicalize(&target).unwrap_or(target);
-    let mode = fs::metadata(&real).ok().map(|m| m.permissions());
+    let mode = match readers {
+        Readers::Anyone => fs::metadata(&real).ok().map(|m| m.permissions()),
+        Readers::OwnerOnly => owner_only_permissions(),
+    };
     replace(&real, bytes, mode).with_context(|| format!("cannot write {path}"))
 }
 
@@ -117,6 +129,18 @@ fn new_file_permissions() -> Option<fs::Permissions> {
     None
 }
 
+/// Permissions for a file only its owner may read.
+#[cfg(unix)]
+fn owner_only_permissions() -> Option<fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt as _;
+    Some(fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn owner_only_permissions() -> Option<fs::Permissions> {
+    None
+}
+
 /// Makes the rename durable. Best effort: not every platform can open a directory.
 fn sync_dir(dir: &Path) {
     if let Ok(dir) = File::open(dir) {
@@ -177,5 +201,26 @@ mod tests {
             fs::metadata(&real).unwrap().permissions().mode() & 0o777,
             0o640
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn plaintext_files_are_owner_only_and_sealed_ones_readable() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |name: &str| {
+            fs::metadata(dir.path().join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        let path = |name: &str| dir.path().join(name).display().to_string();
+        write_new(&path("sealed.yaml"), b"a", Readers::Anyone).unwrap();
+        write_new(&path("secret.yaml"), b"a", Readers::OwnerOnly).unwrap();
+        assert_eq!((mode("sealed.yaml"), mode("secret.yaml")), (0o644, 0o600));
+        // A plaintext replacing a world-readable file does not inherit its mode.
+        write_new(&path("sealed.yaml"), b"b", Readers::OwnerOnly).unwrap();
+        assert_eq!(mode("sealed.yaml"), 0o600);
     }
 }

@@ -99,7 +99,7 @@ pub(crate) fn run(args: &KubesealArgs) -> Result<ExitCode> {
     }
     let bytes = read_input("json/yaml k8s resource")?;
     let sealed = seal_all(&bytes, source_name(args), &key, &options)?;
-    emit(&sealed, format, out)?;
+    emit(write::Readers::Anyone, &sealed, format, out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -146,7 +146,7 @@ fn warn_ignored(args: &KubesealArgs) {
 /// Bytes to `-w` (atomically) or stdout, as they are.
 fn write_out(bytes: &[u8], out: Option<&str>) -> Result<ExitCode> {
     match out {
-        Some(path) => write::write_new(path, bytes)?,
+        Some(path) => write::write_new(path, bytes, write::Readers::Anyone)?,
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(bytes)?;
@@ -192,6 +192,7 @@ fn recovery_unseal(
         }
         secrets.push(secret);
     }
-    emit(&secrets, format, out)?;
+    // Recovered Secrets hold the plaintexts: readable by their owner only.
+    emit(write::Readers::OwnerOnly, &secrets, format, out)?;
     Ok(ExitCode::SUCCESS)
 }

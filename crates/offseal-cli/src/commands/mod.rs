@@ -83,7 +83,7 @@ pub(crate) fn apply(
                 Ok(Applied::Output("stdout".to_owned()))
             }
             Some(to) => {
-                write::write_new(to, &new)?;
+                write::write_new(to, &new, write::Readers::Anyone)?;
                 Ok(Applied::Output(to.to_owned()))
             }
         };

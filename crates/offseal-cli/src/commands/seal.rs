@@ -41,7 +41,12 @@ pub(crate) fn run(args: &SealArgs) -> Result<ExitCode> {
         args.format.map(Into::into),
         Format::Yaml,
     );
-    emit(&sealed, format, args.output.as_deref())?;
+    emit(
+        write::Readers::Anyone,
+        &sealed,
+        format,
+        args.output.as_deref(),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -79,13 +84,14 @@ pub(crate) fn output_format(
 
 /// Writes manifests to `output` (atomically) or stdout.
 pub(crate) fn emit<T: serde::Serialize>(
+    readers: write::Readers,
     objects: &[T],
     format: Format,
     output: Option<&str>,
 ) -> Result<()> {
     let text = manifest::to_string(objects, format)?;
     match output {
-        Some(path) if path != "-" => write::write_new(path, text.as_bytes()),
+        Some(path) if path != "-" => write::write_new(path, text.as_bytes(), readers),
         _ => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(text.as_bytes())?;

@@ -260,6 +260,24 @@ fn w_merge_into_and_recovery_unseal() {
         assert_eq!(secret["kind"], "Secret");
         assert_eq!(secret["data"]["more"], "bQ==");
         assert_eq!(secret["data"]["password"], "aHVudGVyMg==");
+        // Written to a file, the recovered plaintexts are readable by their owner only.
+        let recovered = dir.path().join("recovered.json");
+        kubeseal()
+            .args([
+                "--recovery-unseal",
+                "--recovery-private-key",
+                &key("controller-2048.key.pem"),
+            ])
+            .args(["-f", dir.path().join("sealed.yaml").to_str().unwrap()])
+            .args(["-w", recovered.to_str().unwrap()])
+            .assert()
+            .success();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&recovered).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
         assert_eq!(
             secret["metadata"]["ownerReferences"],
             serde_json::json!([{"apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret", "name": "app", "uid": "", "controller": true}])
