@@ -847,40 +847,24 @@ fn render_entries(entries: &[NewEntry], col: usize, step: usize, le: &str, out: 
 }
 
 fn scalar_node(value: &str) -> Node {
-    let plain = render::plain_safe(value);
-    Node {
-        kind: Kind::Scalar {
-            value: value.to_owned(),
-            style: if plain {
-                Style::Plain
-            } else {
-                Style::DoubleQuoted
-            },
-            header: None,
-        },
-        start: 0,
-        end: 0,
-        line: 0,
-        col: 0,
-        anchor: 0,
-        tag: None,
-    }
+    let style = if render::plain_safe(value) {
+        Style::Plain
+    } else {
+        Style::DoubleQuoted
+    };
+    Node::synthetic(Kind::Scalar {
+        value: value.to_owned(),
+        style,
+        header: None,
+    })
 }
 
 fn map_node(entries: Vec<(NodeId, NodeId)>, indent: usize) -> Node {
-    Node {
-        kind: Kind::Map {
-            flow: false,
-            entries,
-            indent,
-        },
-        start: 0,
-        end: 0,
-        line: 0,
-        col: 0,
-        anchor: 0,
-        tag: None,
-    }
+    Node::synthetic(Kind::Map {
+        flow: false,
+        entries,
+        indent,
+    })
 }
 
 /// Adds new keys to the expected data.

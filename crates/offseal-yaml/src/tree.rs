@@ -78,17 +78,22 @@ pub(crate) struct Node {
     pub(crate) tag: Option<NodeTag>,
 }
 
-static MISSING: Node = Node {
-    kind: Kind::Alias(0),
-    start: 0,
-    end: 0,
-    line: 0,
-    col: 0,
-    anchor: 0,
-    tag: None,
-};
+static MISSING: Node = Node::synthetic(Kind::Alias(0));
 
 impl Node {
+    /// A node that is not in any source text (expected data built for verification).
+    pub(crate) const fn synthetic(kind: Kind) -> Node {
+        Node {
+            kind,
+            start: 0,
+            end: 0,
+            line: 0,
+            col: 0,
+            anchor: 0,
+            tag: None,
+        }
+    }
+
     /// Whether this is a null scalar: plain, untagged, and empty, `~` or `null`.
     pub(crate) fn is_null(&self) -> bool {
         match &self.kind {
