@@ -35,6 +35,28 @@ pub(crate) fn read_input(path: Option<&str>, expecting: &str) -> Result<Zeroizin
     Ok(bytes)
 }
 
+/// `--trim-newline` removes one trailing newline; without it a trailing newline is kept (as
+/// kubeseal keeps it) with a warning, since it is nearly always `echo` where `printf` was meant.
+pub(crate) fn settle_trailing_newline(value: &mut Vec<u8>, trim: bool) {
+    if trim {
+        trim_one_newline(value);
+    } else if value.ends_with(b"\n") {
+        eprintln!(
+            "warning: the value ends with a newline, which is kept; \
+             use printf instead of echo, or --trim-newline"
+        );
+    }
+}
+
+/// Removes one trailing `\n` or `\r\n`.
+fn trim_one_newline(value: &mut Vec<u8>) {
+    if value.ends_with(b"\r\n") {
+        value.truncate(value.len() - 2);
+    } else if value.ends_with(b"\n") {
+        value.truncate(value.len() - 1);
+    }
+}
+
 /// kubeseal's `--from-file [key=]path`: the key is ignored for a single value.
 pub(crate) fn from_file_path(arg: &str) -> &str {
     match arg.split_once('=') {
@@ -76,4 +98,22 @@ pub(crate) fn unsealing_keys(paths: &[impl AsRef<Path>]) -> Result<UnsealingKeys
         keys.add(&bytes, &name)?;
     }
     Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn trims_exactly_one_newline() {
+        for (input, expected) in [
+            (&b"a\n"[..], &b"a"[..]),
+            (b"a\r\n", b"a"),
+            (b"a\n\n", b"a\n"),
+            (b"a", b"a"),
+            (b"", b""),
+        ] {
+            let mut v = input.to_vec();
+            super::trim_one_newline(&mut v);
+            assert_eq!(v, expected);
+        }
+    }
 }

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::format;
 use crate::keys::UnsealingKeys;
 use crate::scope::{Retarget, Scope, Target, label_for};
+use crate::values::{Outcome, Role, notes};
 use rsa::rand_core::TryCryptoRng;
 
 /// `apiVersion` of a SealedSecret.
@@ -523,12 +524,7 @@ impl SealedSecret {
         let label = self.label();
         let mut resealed = self.clone();
         if !retarget.is_empty() {
-            let current = Target::new(
-                self.scope(),
-                self.metadata.namespace.as_deref(),
-                self.metadata.name.as_deref(),
-            )
-            .map_err(|e| e.at(self.describe()))?;
+            let current = self.target().map_err(|e| e.at(self.describe()))?;
             let target = retarget
                 .apply(Some(&current))
                 .map_err(|e| e.at(self.describe()))?;
@@ -552,6 +548,61 @@ impl SealedSecret {
                 .to_base64();
         }
         Ok(resealed)
+    }
+
+    /// What this SealedSecret's values are sealed for, from its metadata.
+    ///
+    /// # Errors
+    /// As [`Target::new`]: a namespace or name the scope needs is missing or invalid.
+    pub fn target(&self) -> Result<Target> {
+        Target::new(
+            self.scope(),
+            self.metadata.namespace.as_deref(),
+            self.metadata.name.as_deref(),
+        )
+    }
+
+    /// Opens every `encryptedData` item for this SealedSecret's label and reports how each
+    /// went, in key order. Never returns a plaintext.
+    #[must_use]
+    pub fn verify(&self, keys: &UnsealingKeys) -> Vec<(String, Outcome)> {
+        let label = self.label();
+        self.spec
+            .encrypted_data
+            .iter()
+            .map(|(item, sealed)| {
+                let outcome = match format::open(keys, &label, sealed) {
+                    Ok(plaintext) => Outcome::Opened {
+                        len: plaintext.expose_secret().len(),
+                        notes: notes(Role::Other, plaintext.expose_secret()),
+                    },
+                    Err(error) => Outcome::Failed(error),
+                };
+                (item.clone(), outcome)
+            })
+            .collect()
+    }
+
+    /// The owner reference the controller puts on the Secret it makes — pointing back at this
+    /// SealedSecret — unless the template's skip annotation is `"true"`.
+    #[must_use]
+    pub fn owner_reference(&self) -> Option<Value> {
+        let skip = self
+            .spec
+            .template
+            .metadata
+            .annotations
+            .get(SKIP_SET_OWNER_REFERENCES_ANNOTATION)
+            .is_some_and(|v| v == "true");
+        (!skip).then(|| {
+            serde_json::json!({
+                "apiVersion": SEALED_SECRET_API_VERSION,
+                "kind": SEALED_SECRET_KIND,
+                "name": self.metadata.name.clone().unwrap_or_default(),
+                "uid": self.metadata.uid.clone().unwrap_or_default(),
+                "controller": true,
+            })
+        })
     }
 
     /// Opens one `encryptedData` item for this SealedSecret's label.

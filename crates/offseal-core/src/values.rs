@@ -901,7 +901,7 @@ impl fmt::Debug for ValuesFile {
 }
 
 /// Suspicions about an opened plaintext, for `verify` to report without showing it.
-fn notes(role: Role, plaintext: &[u8]) -> Vec<&'static str> {
+pub(crate) fn notes(role: Role, plaintext: &[u8]) -> Vec<&'static str> {
     let mut notes = Vec::new();
     if plaintext.is_empty() {
         notes.push("the plaintext is empty");

@@ -503,3 +503,34 @@ stringData:
         let _: Value = serde_json::to_value(&new).unwrap();
     }
 }
+
+#[test]
+fn verify_reports_every_item_and_owner_references_follow_the_controller() {
+    let sealed =
+        manifest::read_sealed_secrets(&common::read("manifests/sealedsecret-strict.json"), "s")
+            .unwrap()
+            .remove(0);
+    let results = sealed.verify(&common::unsealing_keys(&["controller-4096"]));
+    let items: Vec<_> = results
+        .iter()
+        .map(|(k, o)| (k.as_str(), o.is_ok()))
+        .collect();
+    assert_eq!(items, [("client_id", true), ("client_secret", true)]);
+    let wrong = sealed.verify(&common::unsealing_keys(&["rotated-4096"]));
+    assert!(wrong.iter().all(|(_, o)| !o.is_ok()));
+    assert_eq!(
+        sealed.target().unwrap().to_string(),
+        "strict tenant-a/azure-keyvault-credentials"
+    );
+
+    let owner = sealed.owner_reference().unwrap();
+    assert_eq!(owner["kind"], "SealedSecret");
+    assert_eq!(owner["name"], "azure-keyvault-credentials");
+    assert_eq!(owner["controller"], true);
+    let mut skipped = sealed.clone();
+    skipped.spec.template.metadata.annotations.insert(
+        manifest::SKIP_SET_OWNER_REFERENCES_ANNOTATION.to_owned(),
+        "true".to_owned(),
+    );
+    assert!(skipped.owner_reference().is_none());
+}

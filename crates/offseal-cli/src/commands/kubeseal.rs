@@ -174,21 +174,8 @@ fn recovery_unseal(
             );
         }
         let mut secret = unsealed.secret;
-        let skip = sealed
-            .spec
-            .template
-            .metadata
-            .annotations
-            .get(manifest::SKIP_SET_OWNER_REFERENCES_ANNOTATION)
-            .is_some_and(|v| v == "true");
-        if !skip {
-            secret.metadata.owner_references = Some(json!([{
-                "apiVersion": manifest::SEALED_SECRET_API_VERSION,
-                "kind": manifest::SEALED_SECRET_KIND,
-                "name": sealed.metadata.name.clone().unwrap_or_default(),
-                "uid": sealed.metadata.uid.clone().unwrap_or_default(),
-                "controller": true,
-            }]));
+        if let Some(owner) = sealed.owner_reference() {
+            secret.metadata.owner_references = Some(json!([owner]));
         }
         secrets.push(secret);
     }

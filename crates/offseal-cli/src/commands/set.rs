@@ -8,7 +8,6 @@ use offseal_core::values::{Path, Sealing, ValuesFile};
 use zeroize::Zeroizing;
 
 use crate::cli::SetArgs;
-use crate::commands::raw::trim_one_newline;
 use crate::commands::{Applied, apply, finish_batch, today};
 use crate::{input, target};
 
@@ -36,14 +35,7 @@ fn read_value(args: &SetArgs) -> Result<Zeroizing<Vec<u8>>> {
         ),
         None => input::read_input(None, "the value")?,
     };
-    if args.trim_newline {
-        trim_one_newline(&mut value);
-    } else if value.ends_with(b"\n") {
-        eprintln!(
-            "warning: the value ends with a newline, which is kept; \
-             use printf instead of echo, or --trim-newline"
-        );
-    }
+    input::settle_trailing_newline(&mut value, args.trim_newline);
     Ok(value)
 }
 

@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use offseal_core::manifest;
-use offseal_core::secrecy::ExposeSecret as _;
 use offseal_core::values::{Outcome, ValueState, ValuesFile, Verification};
 use offseal_core::{Target, UnsealingKeys};
 use serde_json::json;
@@ -86,25 +85,10 @@ fn verify_file(file: &str, keys: &UnsealingKeys, target: Option<&Target>) -> Res
 fn verify_manifests(file: &str, bytes: &[u8], keys: &UnsealingKeys) -> Result<Vec<Checked>> {
     let mut checked = Vec::new();
     for sealed in manifest::read_sealed_secrets(bytes, file)? {
-        let meta = &sealed.metadata;
-        let target = Target::new(
-            sealed.scope(),
-            meta.namespace.as_deref(),
-            meta.name.as_deref(),
-        )
-        .map_or_else(|_| sealed.scope().to_string(), |t| t.to_string());
-        for item in sealed.spec.encrypted_data.keys() {
-            let outcome = match sealed.open_item(keys, item) {
-                Ok(plaintext) => Outcome::Opened {
-                    len: plaintext.expose_secret().len(),
-                    notes: if plaintext.expose_secret().ends_with(b"\n") {
-                        vec!["the plaintext ends with a newline"]
-                    } else {
-                        Vec::new()
-                    },
-                },
-                Err(error) => Outcome::Failed(error),
-            };
+        let target = sealed
+            .target()
+            .map_or_else(|_| sealed.scope().to_string(), |t| t.to_string());
+        for (item, outcome) in sealed.verify(keys) {
             checked.push(Checked {
                 line: None,
                 what: format!("{} item {item:?}", sealed.describe()),
