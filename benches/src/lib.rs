@@ -208,7 +208,8 @@ mod tests {
             let edited = String::from_utf8(edited).unwrap();
             assert!(edited.contains(&sealed_like(700, 2)));
             assert_eq!(edited.lines().count(), text.lines().count());
-            let values = offseal_core::ValuesFile::parse(text.as_bytes(), "values.yaml").unwrap();
+            let values =
+                offseal_core::values::ValuesFile::parse(text.as_bytes(), "values.yaml").unwrap();
             assert_eq!(
                 values.block(None).unwrap().path.to_string(),
                 "external_secrets"

@@ -3,8 +3,8 @@
 use std::io::{BufRead as _, IsTerminal as _};
 
 use anyhow::{Context, Result, bail};
+use offseal_core::azure::{AzCredentials, Credentials};
 use offseal_core::secrecy::SecretString;
-use offseal_core::values::{AzCredentials, Credentials};
 
 use crate::cli::ValuesArgs;
 use crate::input;

@@ -3,12 +3,14 @@
 // Doc comments in cli.rs are --help text, where URLs are written out plainly.
 #![allow(rustdoc::bare_urls)]
 
+mod batch;
 mod cli;
 mod commands;
 mod credentials;
 mod diff;
 mod fetch;
 mod input;
+mod manifests;
 mod target;
 mod write;
 

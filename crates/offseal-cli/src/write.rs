@@ -62,6 +62,23 @@ pub(crate) fn write_new(path: &str, bytes: &[u8], readers: Readers) -> Result<()
     replace(&real, bytes, mode).with_context(|| format!("cannot write {path}"))
 }
 
+/// Writes `bytes` to stdout and flushes.
+pub(crate) fn to_stdout(bytes: &[u8]) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(bytes)?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// Writes `bytes` to `output` (atomically, readable by `readers`), or to stdout for `None`
+/// or `-`.
+pub(crate) fn to(output: Option<&str>, bytes: &[u8], readers: Readers) -> Result<()> {
+    match output {
+        Some(path) if path != "-" => write_new(path, bytes, readers),
+        _ => to_stdout(bytes),
+    }
+}
+
 /// Opens and locks the file, making sure the lock is on the file the path names now (another
 /// run may have renamed a new file over it while we waited), and reads it.
 fn lock_current(real: &Path, shown: &str) -> Result<(File, Vec<u8>)> {

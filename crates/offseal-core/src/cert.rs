@@ -4,16 +4,15 @@
 //! It also accepts DER and a bare `PUBLIC KEY` (which carries no validity to check).
 
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use x509_cert::Certificate as X509Certificate;
 use x509_cert::der::{Decode, Encode};
 use x509_cert::spki::SubjectPublicKeyInfoRef;
 
 use crate::backend::{KeyProblem, RsaPublicKey};
-use crate::clock::Timestamp;
 use crate::error::{CertificateProblem, Error, Result};
 use crate::pem;
+use crate::time::Timestamp;
 
 /// The smallest RSA key offseal seals for.
 pub const MIN_RSA_BITS: usize = 2048;
@@ -158,11 +157,12 @@ impl Certificate {
 
     /// Whether the certificate is valid at `now`.
     #[must_use]
-    pub fn validity_at(&self, now: SystemTime) -> Validity {
+    pub fn validity_at(&self, now: impl Into<Timestamp>) -> Validity {
+        let now = now.into();
         match &self.info {
             None => Validity::Unknown,
-            Some(info) if now > info.not_after.to_system_time() => Validity::Expired,
-            Some(info) if now < info.not_before.to_system_time() => Validity::NotYetValid,
+            Some(info) if now > info.not_after => Validity::Expired,
+            Some(info) if now < info.not_before => Validity::NotYetValid,
             Some(_) => Validity::Valid,
         }
     }
@@ -172,7 +172,7 @@ impl Certificate {
     /// # Errors
     /// [`Error::Certificate`] with [`CertificateProblem::Expired`] (kubeseal's wording) or
     /// [`CertificateProblem::NotYetValid`].
-    pub fn sealing_key(&self, now: SystemTime) -> Result<SealingKey> {
+    pub fn sealing_key(&self, now: impl Into<Timestamp>) -> Result<SealingKey> {
         let fail = |reason| Error::Certificate {
             source_name: self.source_name.clone(),
             reason,
@@ -220,7 +220,7 @@ impl SealingKey {
     pub fn from_certificate(
         bytes: &[u8],
         source_name: &str,
-        now: SystemTime,
+        now: impl Into<Timestamp>,
     ) -> Result<SealingKey> {
         Certificate::parse(bytes, source_name)?.sealing_key(now)
     }
@@ -280,8 +280,8 @@ fn read_x509(der: &[u8]) -> std::result::Result<(Vec<u8>, Option<CertificateInfo
         subject: tbs.subject().to_string(),
         issuer: tbs.issuer().to_string(),
         serial,
-        not_before: Timestamp::from_system_time(validity.not_before.to_system_time()),
-        not_after: Timestamp::from_system_time(validity.not_after.to_system_time()),
+        not_before: validity.not_before.to_system_time().into(),
+        not_after: validity.not_after.to_system_time().into(),
     };
     Ok((spki, Some(info)))
 }

@@ -114,10 +114,12 @@ pub enum Error {
     #[error("invalid credentials: {0}")]
     InvalidCredentials(String),
 
-    /// A value opened or sealed by a manifest failed: names the item. The cause is the
-    /// [`source`](std::error::Error::source); print the chain to show both.
-    #[error("{context}")]
+    /// A value opened or sealed failed: names the item (and the file, when known). The cause
+    /// is the [`source`](std::error::Error::source); print the chain to show both.
+    #[error("{}{context}", source_name.as_deref().map(|s| format!("{s}: ")).unwrap_or_default())]
     Item {
+        /// The file the item is in, when known.
+        source_name: Option<String>,
         /// The manifest, item or path in question.
         context: String,
         /// What went wrong.
@@ -130,8 +132,41 @@ impl Error {
     /// Wraps an error with the item, key or path it concerns.
     pub(crate) fn at(self, context: impl Into<String>) -> Self {
         Error::Item {
+            source_name: None,
             context: context.into(),
             error: Box::new(self),
+        }
+    }
+
+    /// Wraps an error with the item it concerns in the file `source_name`.
+    pub(crate) fn at_in(self, source_name: &str, context: impl Into<String>) -> Self {
+        Error::Item {
+            source_name: Some(source_name.to_owned()),
+            context: context.into(),
+            error: Box::new(self),
+        }
+    }
+
+    /// A [`Error::Manifest`].
+    pub(crate) fn manifest(source_name: &str, reason: impl Into<String>) -> Self {
+        Error::Manifest {
+            source_name: source_name.to_owned(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The file (or URL) the error is about, when it names one in its message: callers that
+    /// print file names themselves use this to avoid naming the file twice.
+    #[must_use]
+    pub fn source_name(&self) -> Option<&str> {
+        match self {
+            Error::Certificate { source_name, .. }
+            | Error::PrivateKey { source_name, .. }
+            | Error::Manifest { source_name, .. }
+            | Error::Values { source_name, .. }
+            | Error::ValuesContent { source_name, .. } => Some(source_name),
+            Error::Item { source_name, .. } => source_name.as_deref(),
+            _ => None,
         }
     }
 

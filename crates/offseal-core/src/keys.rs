@@ -10,36 +10,19 @@ use base64::engine::general_purpose::STANDARD;
 use rsa::PrivateKey;
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::DecodePrivateKey;
+use secrecy::SecretSlice;
 use serde_json::Value;
 
 use crate::backend::RsaPrivateKey;
+use crate::envelope::Envelope;
 use crate::error::{Error, Result};
-use crate::{manifest, pem};
+use crate::scope::Target;
+use crate::{kube, pem};
 
-/// One private key and its fingerprint.
-pub(crate) struct UnsealingKey {
-    key: RsaPrivateKey,
-    fingerprint: String,
-}
-
-impl UnsealingKey {
-    pub(crate) fn size(&self) -> usize {
-        self.key.size()
-    }
-
-    pub(crate) fn decrypt_oaep(
-        &self,
-        label: &[u8],
-        ciphertext: &[u8],
-    ) -> Option<zeroize::Zeroizing<Vec<u8>>> {
-        self.key.decrypt_oaep(label, ciphertext)
-    }
-}
-
-/// A set of private keys; opening a value tries each.
+/// A set of private keys; opening a value tries each, as the controller does.
 #[derive(Default)]
 pub struct UnsealingKeys {
-    keys: Vec<UnsealingKey>,
+    keys: Vec<RsaPrivateKey>,
 }
 
 impl UnsealingKeys {
@@ -81,9 +64,12 @@ impl UnsealingKeys {
         };
         let count = keys.len();
         for key in keys {
-            let fingerprint = key.fingerprint();
-            if !self.keys.iter().any(|k| k.fingerprint == fingerprint) {
-                self.keys.push(UnsealingKey { key, fingerprint });
+            if !self
+                .keys
+                .iter()
+                .any(|k| k.fingerprint() == key.fingerprint())
+            {
+                self.keys.push(key);
             }
         }
         Ok(count)
@@ -103,11 +89,37 @@ impl UnsealingKeys {
 
     /// The kubeseal fingerprints of the keys (`SHA256:...`), in the order they were added.
     pub fn fingerprints(&self) -> impl Iterator<Item = &str> {
-        self.keys.iter().map(|k| k.fingerprint.as_str())
+        self.keys.iter().map(RsaPrivateKey::fingerprint)
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &UnsealingKey> {
-        self.keys.iter()
+    /// Opens a sealed value for `target` with the first key that can.
+    ///
+    /// # Errors
+    /// [`Error::NoPrivateKeys`] for an empty set; [`Error::NoKeyCouldDecrypt`] when no key
+    /// opens it, whatever the reason (wrong key, wrong target, tampered bytes): the reason is
+    /// not told, as the controller does not tell it.
+    pub fn open(&self, envelope: &Envelope, target: &Target) -> Result<SecretSlice<u8>> {
+        self.open_label(envelope, &target.label())
+    }
+
+    /// [`UnsealingKeys::open`] for a label as the controller computes it.
+    pub(crate) fn open_label(&self, envelope: &Envelope, label: &[u8]) -> Result<SecretSlice<u8>> {
+        if self.keys.is_empty() {
+            return Err(Error::NoPrivateKeys);
+        }
+        self.keys
+            .iter()
+            .filter(|key| key.size() == envelope.rsa_size())
+            .find_map(|key| {
+                let session_key = key.decrypt_oaep(label, envelope.rsa_ciphertext())?;
+                envelope.open_with_session_key(&session_key)
+            })
+            .ok_or(Error::NoKeyCouldDecrypt)
+    }
+
+    /// Opens a base64 sealed value for `label`.
+    pub(crate) fn open_base64(&self, sealed: &str, label: &[u8]) -> Result<SecretSlice<u8>> {
+        self.open_label(&Envelope::from_base64(sealed)?, label)
     }
 }
 
@@ -158,21 +170,13 @@ fn keys_from_secrets(bytes: &[u8], source_name: &str) -> Result<Vec<RsaPrivateKe
         source_name: source_name.to_owned(),
         reason,
     };
-    let documents = manifest::documents(bytes, source_name).map_err(|e| {
+    let documents = kube::documents(bytes, source_name).map_err(|e| {
         fail(format!(
             "neither a PEM private key nor a Secret with tls.key ({})",
             e.root()
         ))
     })?;
-    let mut secrets = Vec::new();
-    for doc in documents {
-        match doc.get("items").and_then(Value::as_array) {
-            Some(items) if doc.get("kind").and_then(Value::as_str) == Some("List") => {
-                secrets.extend(items.iter().cloned());
-            }
-            _ => secrets.push(doc),
-        }
-    }
+    let secrets = kube::flatten_lists(documents);
     if secrets.is_empty() {
         return Err(fail("no private key found".to_owned()));
     }

@@ -1,13 +1,15 @@
 //! Seal and open values for the Bitnami sealed-secrets controller, offline.
 //!
 //! The controller only accepts values encrypted to its public certificate; this crate makes
-//! them with nothing but that certificate, in the controller's exact format (see [`format`](mod@format)),
-//! and opens them again with the controller's private keys for recovery and verification.
+//! them with nothing but that certificate, in the controller's exact format (see
+//! [`Envelope`]), and opens them again with the controller's private keys for recovery and
+//! verification.
 //!
 //! Two tiers, as in `age`: one-call helpers ([`seal`], [`open`]) and typed building blocks
-//! ([`Certificate`], [`SealingKey`], [`Target`], [`Envelope`], [`UnsealingKeys`],
-//! [`manifest`]). Everything random has a `_with_rng` twin so tests can be deterministic.
-//! The library never reads the clock, the environment or the terminal: callers pass them in.
+//! ([`Certificate`], [`SealingKey`], [`Target`], [`Envelope`], [`UnsealingKeys`], and the
+//! [`manifest`], [`values`] and [`azure`] namespaces). Everything random has a `_with_rng`
+//! twin so tests can be deterministic. The library never reads the clock, the environment or
+//! the terminal: callers pass them in.
 //!
 //! ```
 //! use std::time::SystemTime;
@@ -25,42 +27,67 @@
 //! assert_eq!(opened.expose_secret(), b"client secret");
 //! # Ok::<(), offseal_core::Error>(())
 //! ```
-
-pub mod cert;
-pub mod clock;
-pub mod error;
-pub mod format;
-pub mod keys;
-pub mod manifest;
-pub mod scope;
-pub mod values;
+//!
+//! Layers, each using only those above it (`error` and `scope` name each other):
+//! `error`, `scope`, `time`; `fingerprint`, `pem`, the RSA `backend`; `cert`; the `envelope`
+//! (wire format); `keys`; `kube` (document streams); `outcome` (what checking a value found);
+//! `azure` (credentials); `manifest` and `values`, which never use each other.
 
 mod backend;
+mod cert;
+mod envelope;
+mod error;
+mod fingerprint;
+mod keys;
+mod kube;
+mod outcome;
 mod pem;
+mod scope;
+mod time;
 
+pub mod azure;
+pub mod manifest;
+pub mod values;
+
+// The sealed-secrets format and its keys.
 pub use backend::RSA_BACKEND;
-pub use cert::{Certificate, CertificateInfo, SealingKey, Validity};
-pub use clock::Timestamp;
-pub use error::{Error, Result};
-pub use format::Envelope;
+pub use cert::{Certificate, CertificateInfo, MIN_RSA_BITS, SealingKey, Validity};
+pub use envelope::Envelope;
 pub use keys::UnsealingKeys;
-pub use scope::{Retarget, Scope, Target};
-pub use values::ValuesFile;
-
-/// Re-exported: the lossless YAML editor values files are edited with.
-pub use offseal_yaml;
+// What values are sealed for.
+pub use scope::{CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, Retarget, Scope, Target};
+// Checking sealed values.
+pub use outcome::{Outcome, ValueState};
+// Errors and time.
+pub use error::{CertificateProblem, Error, MalformedReason, Result};
+pub use time::Timestamp;
 
 /// Re-exported: the random-number traits `_with_rng` functions take.
 pub use rsa::rand_core;
 /// Re-exported: the secret wrappers plaintexts come in.
 pub use secrecy;
+/// Re-exported: the JSON values that manifests keep as they are (such as owner references).
+pub use serde_json;
 
 /// Seals `plaintext` for `target` with `key`; returns the base64 value the controller opens.
 ///
 /// # Errors
 /// Only if the operating system's random number generator fails.
 pub fn seal(key: &SealingKey, target: &Target, plaintext: &[u8]) -> Result<String> {
-    format::seal(key, &target.label(), plaintext)
+    Ok(envelope::seal(key, &target.label(), plaintext)?.to_base64())
+}
+
+/// [`seal`] drawing the session key and the OAEP seed from `rng`.
+///
+/// # Errors
+/// [`Error::Rng`] when `rng` fails.
+pub fn seal_with_rng<R: rand_core::TryCryptoRng + ?Sized>(
+    rng: &mut R,
+    key: &SealingKey,
+    target: &Target,
+    plaintext: &[u8],
+) -> Result<String> {
+    Ok(envelope::seal_with_rng(rng, key, &target.label(), plaintext)?.to_base64())
 }
 
 /// Opens a base64 sealed value for `target` with any of `keys`.
@@ -73,5 +100,5 @@ pub fn open(
     target: &Target,
     sealed: &str,
 ) -> Result<secrecy::SecretSlice<u8>> {
-    format::open(keys, &target.label(), sealed)
+    keys.open(&Envelope::from_base64(sealed)?, target)
 }

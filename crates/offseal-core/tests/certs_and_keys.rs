@@ -4,8 +4,7 @@
 
 mod common;
 
-use offseal_core::error::CertificateProblem;
-use offseal_core::{Certificate, Error, UnsealingKeys, Validity};
+use offseal_core::{Certificate, CertificateProblem, Error, UnsealingKeys, Validity};
 
 fn problem(name: &str) -> CertificateProblem {
     let rel = format!("keys/{name}");

@@ -4,10 +4,22 @@
 
 mod common;
 
-use offseal_core::format::{self, Envelope, TAG_LEN};
 use offseal_core::rand_core::SeedableRng;
 use offseal_core::secrecy::ExposeSecret;
-use offseal_core::{Scope, Target};
+use offseal_core::{Envelope, Scope, Target, open, seal_with_rng};
+
+/// Bytes of the GCM tag after the ciphertext.
+const TAG_LEN: usize = 16;
+
+/// Seals with `rng` and reads the result back as an envelope.
+fn seal_envelope(
+    rng: &mut ChaCha8Rng,
+    key: &offseal_core::SealingKey,
+    target: &Target,
+    plaintext: &[u8],
+) -> Envelope {
+    Envelope::from_base64(&seal_with_rng(rng, key, target, plaintext).unwrap()).unwrap()
+}
 use proptest::prelude::*;
 use rand::rngs::ChaCha8Rng;
 
@@ -50,7 +62,7 @@ proptest! {
         let keys = common::unsealing_keys(&[key]);
         let target = Target::new(scope, Some("tenant-a"), Some("app")).unwrap();
         let mut rng = ChaCha8Rng::from_seed(seed);
-        let envelope = format::seal_with_rng(&mut rng, &sealing, &target.label(), &plaintext).unwrap();
+        let envelope = seal_envelope(&mut rng, &sealing, &target, &plaintext);
 
         // Structure: the RSA block is the modulus size; GCM adds only its tag.
         prop_assert_eq!(envelope.rsa_size(), sealing.size());
@@ -59,22 +71,23 @@ proptest! {
         let b64 = envelope.to_base64();
         prop_assert_eq!(&Envelope::from_base64(&b64).unwrap(), &envelope);
 
-        let opened = format::open(&keys, &target.label(), &b64).unwrap();
+        let opened = open(&keys, &target, &b64).unwrap();
         prop_assert_eq!(opened.expose_secret(), plaintext.as_slice());
 
         // Another namespace never opens it unless the value is cluster-wide.
         let moved = Target::new(scope, Some("tenant-b"), Some("app")).unwrap();
-        prop_assert_eq!(format::open(&keys, &moved.label(), &b64).is_ok(), scope == Scope::ClusterWide);
+        prop_assert_eq!(open(&keys, &moved, &b64).is_ok(), scope == Scope::ClusterWide);
         // Another key never opens it.
         let other = common::unsealing_keys(&["rotated-4096"]);
-        prop_assert!(format::open(&other, &target.label(), &b64).is_err());
+        prop_assert!(open(&other, &target, &b64).is_err());
     }
 
     #[test]
     fn the_same_seed_seals_the_same_bytes(seed in any::<[u8; 32]>()) {
         let sealing = common::sealing_key("controller-2048");
-        let a = format::seal_with_rng(&mut ChaCha8Rng::from_seed(seed), &sealing, b"l", b"x").unwrap();
-        let b = format::seal_with_rng(&mut ChaCha8Rng::from_seed(seed), &sealing, b"l", b"x").unwrap();
+        let target = Target::namespace_wide("l").unwrap();
+        let a = seal_envelope(&mut ChaCha8Rng::from_seed(seed), &sealing, &target, b"x");
+        let b = seal_envelope(&mut ChaCha8Rng::from_seed(seed), &sealing, &target, b"x");
         // The session key always comes from the caller's RNG, so the AES part repeats.
         prop_assert_eq!(a.aes_ciphertext(), b.aes_ciphertext());
         // AWS-LC draws the OAEP seed itself; the pure-Rust backend takes it from the RNG too.
@@ -89,16 +102,17 @@ proptest! {
     fn any_bytes_parse_or_fail_without_panicking(bytes in proptest::collection::vec(any::<u8>(), 0..700)) {
         let _ = Envelope::parse(&bytes);
         let keys = common::unsealing_keys(&["controller-2048"]);
-        prop_assert!(Envelope::parse(&bytes).and_then(|e| e.open(&keys, b"")).is_err());
+        prop_assert!(Envelope::parse(&bytes).and_then(|e| keys.open(&e, &Target::cluster_wide())).is_err());
     }
 
     #[test]
     fn one_flipped_bit_anywhere_is_refused(bit in 0usize..(2 + 256 + 5 + 16) * 8) {
         let sealing = common::sealing_key("controller-2048");
         let keys = common::unsealing_keys(&["controller-2048"]);
-        let sealed = format::seal_with_rng(&mut ChaCha8Rng::from_seed([7; 32]), &sealing, b"ns/n", b"hello").unwrap();
+        let target = Target::strict("ns", "n").unwrap();
+        let sealed = seal_envelope(&mut ChaCha8Rng::from_seed([7; 32]), &sealing, &target, b"hello");
         let mut bytes = sealed.as_bytes().to_vec();
         bytes[bit / 8] ^= 1 << (bit % 8);
-        prop_assert!(Envelope::parse(&bytes).and_then(|e| e.open(&keys, b"ns/n")).is_err());
+        prop_assert!(Envelope::parse(&bytes).and_then(|e| keys.open(&e, &target)).is_err());
     }
 }

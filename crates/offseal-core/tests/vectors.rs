@@ -7,7 +7,7 @@ mod common;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use offseal_core::secrecy::ExposeSecret;
-use offseal_core::{Envelope, Error, format};
+use offseal_core::{Envelope, Error, Scope, Target};
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
@@ -29,8 +29,9 @@ fn every_ok_vector_opens_to_its_plaintext_and_every_fail_vector_fails() {
             .map(|k| k.as_str().unwrap())
             .collect();
         let keys = common::unsealing_keys(&key_names);
-        let label = v["label"].as_str().unwrap().as_bytes();
-        let result = format::open(&keys, label, v["sealed"].as_str().unwrap());
+        let scope: Scope = v["scope"].as_str().unwrap().parse().unwrap();
+        let target = Target::new(scope, v["namespace"].as_str(), v["name"].as_str()).unwrap();
+        let result = offseal_core::open(&keys, &target, v["sealed"].as_str().unwrap());
         match v["expect"].as_str().unwrap() {
             "ok" => {
                 let expected = STANDARD
@@ -90,7 +91,6 @@ fn structural_failures_are_told_apart_without_a_key() {
 
 #[test]
 fn scopes_in_the_vectors_map_to_their_labels() {
-    use offseal_core::{Scope, Target};
     for v in vectors() {
         let scope: Scope = v["scope"].as_str().unwrap().parse().unwrap();
         let target = Target::new(scope, v["namespace"].as_str(), v["name"].as_str()).unwrap();

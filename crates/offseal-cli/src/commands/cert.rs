@@ -8,20 +8,18 @@ use offseal_core::{Certificate, Validity};
 use serde_json::json;
 
 use crate::cli::CertArgs;
-use crate::input;
+use crate::{input, write};
 
 pub(crate) fn run(args: &CertArgs) -> Result<ExitCode> {
     let cert = input::certificate(&args.cert)?;
     let now = SystemTime::now();
     let validity = cert.validity_at(now);
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report(&cert, validity))?
-        );
+    let out = if args.json {
+        serde_json::to_string_pretty(&report(&cert, validity))? + "\n"
     } else {
-        print!("{}", text(&cert, validity));
-    }
+        text(&cert, validity)
+    };
+    write::to_stdout(out.as_bytes())?;
     // Usable or not is the answer scripts want: exit 1 when sealing would be refused.
     match cert.sealing_key(now) {
         Ok(_) => Ok(ExitCode::SUCCESS),

@@ -6,10 +6,11 @@ use anyhow::Result;
 use offseal_core::Certificate;
 use offseal_core::values::{Finding, Severity, ValuesFile};
 use serde_json::json;
+use std::fmt::Write as _;
 
+use crate::batch::for_each_file;
 use crate::cli::CheckArgs;
-use crate::commands::for_each_file;
-use crate::input;
+use crate::{input, write};
 
 /// One file's result.
 struct Checked {
@@ -33,9 +34,11 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
         })
         .sum::<usize>();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report(&results))?);
+        let text = serde_json::to_string_pretty(&report(&results))? + "\n";
+        write::to_stdout(text.as_bytes())?;
     } else {
-        print_text(&results, errors);
+        write::to_stdout(text(&results).as_bytes())?;
+        eprintln!("{}", summary(&results, errors));
     }
     Ok(if errors > 0 {
         ExitCode::FAILURE
@@ -70,17 +73,16 @@ fn severity(s: Severity) -> &'static str {
     }
 }
 
-fn print_text(results: &[Checked], errors: usize) {
-    let mut values = 0;
-    let mut warnings = 0;
+/// One line per problem: `FILE:LINE: SEVERITY: `PATH` MESSAGE`.
+fn text(results: &[Checked]) -> String {
+    let mut out = String::new();
     for r in results {
-        values += r.values;
         if let Some(err) = &r.error {
-            println!("error: {err}");
+            let _ = writeln!(out, "error: {err}");
         }
         for f in &r.findings {
-            warnings += usize::from(f.severity == Severity::Warning);
-            println!(
+            let _ = writeln!(
+                out,
                 "{}:{}: {}: `{}` {}",
                 r.file,
                 f.line,
@@ -90,14 +92,24 @@ fn print_text(results: &[Checked], errors: usize) {
             );
         }
     }
-    eprintln!(
+    out
+}
+
+fn summary(results: &[Checked], errors: usize) -> String {
+    let values: usize = results.iter().map(|r| r.values).sum();
+    let warnings = results
+        .iter()
+        .flat_map(|r| &r.findings)
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
+    format!(
         "checked {} file{}, {values} sealed value{}: {errors} error{}, {warnings} warning{}",
         results.len(),
         plural(results.len()),
         plural(values),
         plural(errors),
         plural(warnings)
-    );
+    )
 }
 
 fn plural(n: usize) -> &'static str {

@@ -2,27 +2,29 @@
 //!
 //! The order of checks follows kubeseal's own, so the same mistake gets the same message.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, bail};
 use offseal_core::manifest::{self, Format, SealOptions};
-use offseal_core::{Scope, Target};
 use serde_json::json;
 
 use crate::cli::KubesealArgs;
-use crate::commands::seal::{emit, merge_into, output_format, seal_all};
-use crate::{input, write};
+use crate::manifests::{emit, merge_into, output_format, seal_all, unseal_all};
+use crate::{input, target, write};
 
 pub(crate) fn run(args: &KubesealArgs) -> Result<ExitCode> {
     if !args.from_file.is_empty() && !args.raw {
         bail!("--from-file requires --raw");
     }
     if args.version {
-        println!(
-            "kubeseal version: offseal-{} (offline)",
-            env!("CARGO_PKG_VERSION")
-        );
+        write::to_stdout(
+            format!(
+                "kubeseal version: offseal-{} (offline)\n",
+                env!("CARGO_PKG_VERSION")
+            )
+            .as_bytes(),
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     if args.re_encrypt {
@@ -84,9 +86,11 @@ pub(crate) fn run(args: &KubesealArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if args.raw {
-        let scope = args.scope.unwrap_or_default();
-        let target = Target::new(scope, args.namespace.as_deref(), args.name.as_deref())
-            .map_err(|e| raw_target_error(e, scope))?;
+        let target = target::raw_target(
+            args.scope.unwrap_or_default(),
+            args.namespace.as_deref(),
+            args.name.as_deref(),
+        )?;
         let data = match args.from_file.as_slice() {
             [] => input::read_input(None, "a secret to encrypt")?,
             [one] => input::read_input(Some(input::from_file_path(one)), "a secret to encrypt")?,
@@ -116,18 +120,6 @@ fn parse_format(format: &str) -> Result<Format> {
     }
 }
 
-fn raw_target_error(error: offseal_core::Error, scope: Scope) -> anyhow::Error {
-    match error {
-        offseal_core::Error::MissingNamespace { .. } => {
-            anyhow!("must provide the --namespace flag with --raw and --scope {scope}")
-        }
-        offseal_core::Error::MissingName { .. } => {
-            anyhow!("must provide the --name flag with --raw and --scope {scope}")
-        }
-        other => other.into(),
-    }
-}
-
 /// Flags that only matter with a cluster connection.
 fn warn_ignored(args: &KubesealArgs) {
     let given = [
@@ -145,14 +137,7 @@ fn warn_ignored(args: &KubesealArgs) {
 
 /// Bytes to `-w` (atomically) or stdout, as they are.
 fn write_out(bytes: &[u8], out: Option<&str>) -> Result<ExitCode> {
-    match out {
-        Some(path) => write::write_new(path, bytes, write::Readers::Anyone)?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(bytes)?;
-            stdout.flush()?;
-        }
-    }
+    write::to(out, bytes, write::Readers::Anyone)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -164,20 +149,12 @@ fn recovery_unseal(
     out: Option<&str>,
 ) -> Result<ExitCode> {
     let keys = input::unsealing_keys(&args.recovery_private_key)?;
-    let mut secrets = Vec::new();
-    for sealed in manifest::read_sealed_secrets(bytes, source_name(args))? {
-        let unsealed = sealed.unseal(&keys)?;
-        for key in &unsealed.unrendered_templates {
-            eprintln!(
-                "warning: {}: spec.template.data {key:?} is a Go template, which only the controller renders; it is left out",
-                sealed.describe()
-            );
-        }
-        let mut secret = unsealed.secret;
+    let sealed = manifest::read_sealed_secrets(bytes, source_name(args))?;
+    let mut secrets = unseal_all(&sealed, &keys, "it is left out")?;
+    for (secret, sealed) in secrets.iter_mut().zip(&sealed) {
         if let Some(owner) = sealed.owner_reference() {
             secret.metadata.owner_references = Some(json!([owner]));
         }
-        secrets.push(secret);
     }
     // Recovered Secrets hold the plaintexts: readable by their owner only.
     emit(write::Readers::OwnerOnly, &secrets, format, out)?;

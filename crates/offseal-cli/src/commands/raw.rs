@@ -1,10 +1,9 @@
 //! `offseal raw`: one value, sealed, printed as base64 (kubeseal `--raw`).
 
-use std::io::Write as _;
 use std::process::ExitCode;
 
 use crate::cli::RawArgs;
-use crate::{input, target};
+use crate::{input, target, write};
 use anyhow::Result;
 
 pub(crate) fn run(args: &RawArgs) -> Result<ExitCode> {
@@ -14,8 +13,6 @@ pub(crate) fn run(args: &RawArgs) -> Result<ExitCode> {
     let mut value = input::read_input(path, "the value to seal")?;
     input::settle_trailing_newline(&mut value, args.trim_newline);
     let sealed = offseal_core::seal(&key, &target, &value)?;
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(sealed.as_bytes())?;
-    stdout.flush()?;
+    write::to_stdout(sealed.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,24 +4,22 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use offseal_core::manifest::{self, SealedSecret};
-use offseal_core::values::ValuesFile;
-use offseal_core::{SealingKey, UnsealingKeys};
+use offseal_core::values::{SealingParams, ValuesFile};
+use offseal_core::{Retarget, SealingKey, UnsealingKeys};
 
+use crate::batch::{self, apply, for_each_file, today};
 use crate::cli::ResealArgs;
-use crate::commands::{Applied, apply, finish_batch, for_each_file, today};
 use crate::{input, target};
 
 pub(crate) fn run(args: &ResealArgs) -> Result<ExitCode> {
-    if args.write.output.is_some() && args.files.len() > 1 {
-        anyhow::bail!(
-            "--output takes one input file, but {} were given",
-            args.files.len()
-        );
-    }
+    batch::check_single_output(&args.files, &args.write)?;
     let keys = input::unsealing_keys(&args.recovery_private_key)?;
     let key = input::sealing_key(&args.cert.cert)?;
-    let results = for_each_file(&args.files, |file| reseal_file(file, args, &keys, &key));
-    Ok(finish_batch(&args.files, results))
+    let retarget = target::retarget(&args.target);
+    let results = for_each_file(&args.files, |file| {
+        reseal_file(file, args, &keys, &key, &retarget)
+    });
+    Ok(batch::finish(&args.files, results))
 }
 
 fn reseal_file(
@@ -29,8 +27,8 @@ fn reseal_file(
     args: &ResealArgs,
     keys: &UnsealingKeys,
     key: &SealingKey,
+    retarget: &Retarget,
 ) -> Result<String> {
-    let retarget = target::retarget(&args.target);
     let mut count = 0;
     let applied = apply(file, &args.write, |old| {
         if manifest::holds_sealed_secrets(old) {
@@ -39,23 +37,15 @@ fn reseal_file(
                 .iter()
                 .map(|sealed| {
                     count += sealed.spec.encrypted_data.len();
-                    sealed.reseal_with_rng(&mut rand::rngs::SysRng, keys, key, &retarget)
+                    sealed.reseal(keys, key, retarget)
                 })
                 .collect::<offseal_core::Result<Vec<SealedSecret>>>()?;
             return Ok(manifest::to_string(&resealed, format)?.as_bytes().to_vec());
         }
-        let values = ValuesFile::parse(old, file)?;
-        // Values without provenance are opened for the target the flags give, if complete.
-        let from = retarget.apply(None).ok();
-        let provenance = (!args.write.no_provenance).then(today);
-        let resealed = values.reseal(
-            &mut rand::rngs::SysRng,
-            keys,
-            from.as_ref(),
-            &retarget,
-            key,
-            provenance,
-        )?;
+        let params = SealingParams::new(key)
+            .with_retarget(retarget.clone())
+            .with_provenance((!args.write.no_provenance).then(today));
+        let resealed = ValuesFile::parse(old, file)?.reseal(keys, &params)?;
         count = resealed.count;
         Ok(resealed.bytes)
     })?;
@@ -64,10 +54,5 @@ fn reseal_file(
         if count == 1 { "" } else { "s" },
         key.fingerprint()
     );
-    Ok(match applied {
-        Applied::Written => format!("{file}: resealed {what}"),
-        Applied::Unchanged => format!("{file}: no sealed values"),
-        Applied::Previewed => format!("{file}: would reseal {what} (dry run)"),
-        Applied::Output(to) => format!("{file}: resealed {what}, written to {to}"),
-    })
+    Ok(applied.report(file, "resealed", &what, "no sealed values"))
 }

@@ -4,11 +4,12 @@ use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use offseal_core::values::{Path, Sealing, ValuesFile};
+use offseal_core::SealingKey;
+use offseal_core::values::{Path, SealingParams, ValuesFile};
 use zeroize::Zeroizing;
 
+use crate::batch::{self, apply, today};
 use crate::cli::SetArgs;
-use crate::commands::{Applied, apply, finish_batch, today};
 use crate::{input, target};
 
 const EXAMPLE: &str =
@@ -22,7 +23,10 @@ pub(crate) fn run(args: &SetArgs) -> Result<ExitCode> {
     };
     let value = read_value(args)?;
     let result = set_value(args, &path, key.as_ref(), &value);
-    Ok(finish_batch(std::slice::from_ref(&args.file), vec![result]))
+    Ok(batch::finish(
+        std::slice::from_ref(&args.file),
+        vec![result],
+    ))
 }
 
 fn read_value(args: &SetArgs) -> Result<Zeroizing<Vec<u8>>> {
@@ -42,10 +46,10 @@ fn read_value(args: &SetArgs) -> Result<Zeroizing<Vec<u8>>> {
 fn set_value(
     args: &SetArgs,
     path: &Path,
-    key: Option<&offseal_core::SealingKey>,
+    key: Option<&SealingKey>,
     value: &[u8],
 ) -> Result<String> {
-    let mut report = String::new();
+    let mut what = String::new();
     let applied = apply(&args.file, &args.write, |old| {
         let values = ValuesFile::parse(old, &args.file)?;
         match key {
@@ -53,27 +57,20 @@ fn set_value(
                 let Ok(text) = std::str::from_utf8(value) else {
                     bail!("--plain needs UTF-8 text, and the value is not");
                 };
-                report = format!("`{path}` (plain)");
+                what = format!("`{path}` (plain)");
                 Ok(values.set_plain(path, text)?)
             }
             Some(key) => {
-                let recorded = values.provenance(path).map(|p| p.target);
-                let target = target::resolve(&args.target, recorded.as_ref(), EXAMPLE)?;
-                let sealing = Sealing {
-                    key,
-                    target: &target,
-                    provenance: (!args.write.no_provenance).then(today),
-                };
-                report = format!("`{path}` sealed for {target}");
-                Ok(values.set_sealed(&mut rand::rngs::SysRng, path, value, &sealing)?)
+                let params = SealingParams::new(key)
+                    .with_retarget(target::retarget(&args.target))
+                    .with_provenance((!args.write.no_provenance).then(today));
+                let sealed = values
+                    .set_sealed(path, value, &params)
+                    .map_err(|e| target::explain(e, &args.target, EXAMPLE))?;
+                what = format!("`{path}` sealed for {}", sealed.target);
+                Ok(sealed.bytes)
             }
         }
     })?;
-    let file = &args.file;
-    Ok(match applied {
-        Applied::Written => format!("{file}: set {report}"),
-        Applied::Unchanged => format!("{file}: unchanged"),
-        Applied::Previewed => format!("{file}: would set {report} (dry run)"),
-        Applied::Output(to) => format!("{file}: set {report}, written to {to}"),
-    })
+    Ok(applied.report(&args.file, "set", &what, "unchanged"))
 }

@@ -1,6 +1,5 @@
 //! `offseal unseal`: recovery with the controller's private keys.
 
-use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -8,7 +7,7 @@ use offseal_core::manifest::{self, Format};
 use offseal_core::secrecy::ExposeSecret as _;
 
 use crate::cli::UnsealArgs;
-use crate::{input, target};
+use crate::{input, manifests, target, write};
 
 pub(crate) fn run(args: &UnsealArgs) -> Result<ExitCode> {
     let keys = input::unsealing_keys(&args.recovery_private_key)?;
@@ -19,22 +18,9 @@ pub(crate) fn run(args: &UnsealArgs) -> Result<ExitCode> {
     let bytes = input::read_input(source.as_deref(), "SealedSecret YAML or JSON")?;
     let source_name = source.as_deref().unwrap_or("stdin");
     let sealed = manifest::read_sealed_secrets(&bytes, source_name)?;
-    let mut secrets = Vec::with_capacity(sealed.len());
-    for sealed_secret in &sealed {
-        let unsealed = sealed_secret.unseal(&keys)?;
-        for key in &unsealed.unrendered_templates {
-            eprintln!(
-                "warning: {}: spec.template.data {key:?} is a Go template, which only the \
-                 controller renders; it is left out of the Secret",
-                sealed_secret.describe()
-            );
-        }
-        secrets.push(unsealed.secret);
-    }
+    let secrets = manifests::unseal_all(&sealed, &keys, "it is left out of the Secret")?;
     let text = manifest::to_string(&secrets, Format::from(args.format))?;
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
+    write::to_stdout(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -45,8 +31,6 @@ fn open_raw(args: &UnsealArgs, keys: &offseal_core::UnsealingKeys) -> Result<Exi
     let sealed = std::str::from_utf8(&sealed).context("the sealed value is not base64 text")?;
     let plaintext = offseal_core::open(keys, &target, sealed)
         .with_context(|| format!("cannot open the value for {target}"))?;
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(plaintext.expose_secret())?;
-    stdout.flush()?;
+    write::to_stdout(plaintext.expose_secret())?;
     Ok(ExitCode::SUCCESS)
 }

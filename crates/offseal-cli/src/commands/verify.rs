@@ -4,20 +4,22 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use offseal_core::manifest;
-use offseal_core::values::{Outcome, ValueState, ValuesFile, Verification};
-use offseal_core::{Target, UnsealingKeys};
+use offseal_core::values::{ValuesFile, Verification};
+use offseal_core::{Outcome, Target, UnsealingKeys, ValueState};
 use serde_json::json;
+use std::fmt::Write as _;
 
+use crate::batch::for_each_file;
 use crate::cli::VerifyArgs;
-use crate::commands::for_each_file;
-use crate::{input, target};
+use crate::{input, target, write};
 
 const EXAMPLE: &str = "offseal verify values.yaml --recovery-private-key key.pem";
 
 pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode> {
     let keys = input::unsealing_keys(&args.recovery_private_key)?;
     let target = if args.target.any() {
-        Some(target::resolve(&args.target, None, EXAMPLE)?)
+        let asked = target::retarget(&args.target).apply(None);
+        Some(asked.map_err(|e| target::explain(e, &args.target, EXAMPLE))?)
     } else {
         None
     };
@@ -31,7 +33,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode> {
             Ok(results) => {
                 failures += results.iter().filter(|v| !v.outcome.is_ok()).count();
                 if !args.json {
-                    print_text(file, &results);
+                    write::to_stdout(text(file, &results).as_bytes())?;
                 }
                 reports.push(json!({ "file": file, "values": results.iter().map(to_json).collect::<Vec<_>>() }));
             }
@@ -43,10 +45,8 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode> {
         }
     }
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({ "files": reports }))?
-        );
+        let text = serde_json::to_string_pretty(&json!({ "files": reports }))? + "\n";
+        write::to_stdout(text.as_bytes())?;
     }
     Ok(if failures > 0 {
         ExitCode::FAILURE
@@ -121,20 +121,24 @@ fn describe(outcome: &Outcome, target: Option<&str>) -> String {
     }
 }
 
-fn print_text(file: &str, results: &[Checked]) {
+/// One line per value: `FILE[:LINE]: WHAT ok: ...` or `... FAILED: ...`.
+fn text(file: &str, results: &[Checked]) -> String {
+    let mut out = String::new();
     if results.is_empty() {
-        println!("{file}: no sealed values");
+        let _ = writeln!(out, "{file}: no sealed values");
     }
     for v in results {
         let at = v
             .line
             .map_or_else(|| file.to_owned(), |line| format!("{file}:{line}"));
-        println!(
+        let _ = writeln!(
+            out,
             "{at}: {} {}",
             v.what,
             describe(&v.outcome, v.target.as_deref())
         );
     }
+    out
 }
 
 fn to_json(v: &Checked) -> serde_json::Value {

@@ -1,4 +1,5 @@
-//! The sealed-secrets value format, bit for bit as the controller reads it.
+//! The envelope: the sealed-secrets wire format of one value, bit for bit as the controller
+//! reads it.
 //!
 //! For each value a fresh 32-byte session key `K` is drawn, then:
 //!
@@ -21,12 +22,11 @@ use zeroize::Zeroizing;
 
 use crate::cert::SealingKey;
 use crate::error::{Error, MalformedReason, Result};
-use crate::keys::UnsealingKeys;
 
 /// Bytes of the AES-256 session key.
 const SESSION_KEY_LEN: usize = 32;
 /// Bytes of the GCM authentication tag.
-pub const TAG_LEN: usize = 16;
+const TAG_LEN: usize = 16;
 
 /// A sealed value, checked for structure but not opened.
 ///
@@ -136,22 +136,17 @@ impl Envelope {
         STANDARD.encode(&self.bytes)
     }
 
-    /// Opens the value with the first key that can, using `label`.
-    ///
-    /// # Errors
-    /// [`Error::NoKeyCouldDecrypt`] when no key opens it, whatever the reason (wrong key, wrong
-    /// label, tampered bytes): the reason is not told, as the controller does not.
-    pub fn open(&self, keys: &UnsealingKeys, label: &[u8]) -> Result<SecretSlice<u8>> {
-        if keys.is_empty() {
-            return Err(Error::NoPrivateKeys);
+    /// Opens the AES-GCM part with an unwrapped session key; `None` if it does not open.
+    /// Unwrapping the session key is the job of the private keys ([`crate::UnsealingKeys`]).
+    pub(crate) fn open_with_session_key(&self, session_key: &[u8]) -> Option<SecretSlice<u8>> {
+        if session_key.len() != SESSION_KEY_LEN {
+            return None;
         }
-        keys.iter()
-            .filter(|key| key.size() == self.rsa_len)
-            .find_map(|key| {
-                let session_key = key.decrypt_oaep(label, self.rsa_ciphertext())?;
-                open_aes(&session_key, self.aes_ciphertext())
-            })
-            .ok_or(Error::NoKeyCouldDecrypt)
+        let cipher = Aes256Gcm::new_from_slice(session_key).ok()?;
+        cipher
+            .decrypt(&Nonce::default(), self.aes_ciphertext())
+            .ok()
+            .map(SecretSlice::from)
     }
 }
 
@@ -164,19 +159,19 @@ impl std::fmt::Debug for Envelope {
     }
 }
 
-/// Seals `plaintext` for `label` with the system's random number generator; returns base64.
+/// Seals `plaintext` for `label` with the system's random number generator.
 ///
 /// # Errors
 /// [`Error::Rng`] or [`Error::Encrypt`]; neither happens with a working OS.
-pub fn seal(key: &SealingKey, label: &[u8], plaintext: &[u8]) -> Result<String> {
-    seal_with_rng(&mut rand::rngs::SysRng, key, label, plaintext).map(|e| e.to_base64())
+pub(crate) fn seal(key: &SealingKey, label: &[u8], plaintext: &[u8]) -> Result<Envelope> {
+    seal_with_rng(&mut rand::rngs::SysRng, key, label, plaintext)
 }
 
 /// Seals `plaintext` for `label`, drawing the session key and the OAEP seed from `rng`.
 ///
 /// # Errors
 /// [`Error::Rng`] when `rng` fails, [`Error::Encrypt`] when a primitive does.
-pub fn seal_with_rng<R: TryCryptoRng + ?Sized>(
+pub(crate) fn seal_with_rng<R: TryCryptoRng + ?Sized>(
     rng: &mut R,
     key: &SealingKey,
     label: &[u8],
@@ -203,24 +198,4 @@ pub fn seal_with_rng<R: TryCryptoRng + ?Sized>(
     bytes.extend_from_slice(&rsa);
     bytes.extend_from_slice(&aes);
     Ok(Envelope { bytes, rsa_len })
-}
-
-/// Opens a base64 sealed value for `label` with any of `keys`.
-///
-/// # Errors
-/// [`Error::Base64`], [`Error::Malformed`], [`Error::NoPrivateKeys`] or
-/// [`Error::NoKeyCouldDecrypt`].
-pub fn open(keys: &UnsealingKeys, label: &[u8], sealed: &str) -> Result<SecretSlice<u8>> {
-    Envelope::from_base64(sealed)?.open(keys, label)
-}
-
-fn open_aes(session_key: &[u8], ciphertext: &[u8]) -> Option<SecretSlice<u8>> {
-    if session_key.len() != SESSION_KEY_LEN {
-        return None;
-    }
-    let cipher = Aes256Gcm::new_from_slice(session_key).ok()?;
-    cipher
-        .decrypt(&Nonce::default(), ciphertext)
-        .ok()
-        .map(SecretSlice::from)
 }

@@ -24,8 +24,22 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// A UTC point in time between 1970 and 9999, shown as RFC 3339 (`2026-11-30T11:21:20Z`).
+///
+/// Every time the library takes is one of these; a [`SystemTime`] converts with `into()`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(SystemTime);
+
+impl From<SystemTime> for Timestamp {
+    fn from(time: SystemTime) -> Timestamp {
+        Timestamp(time)
+    }
+}
+
+impl From<Timestamp> for SystemTime {
+    fn from(time: Timestamp) -> SystemTime {
+        time.0
+    }
+}
 
 impl Timestamp {
     /// Wraps a system time.

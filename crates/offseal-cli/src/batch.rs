@@ -1,0 +1,190 @@
+//! Running a command over many files: all cores, results in input order, one report per file,
+//! and the one way an edit reaches its destination (in place, `--output`, or `--dry-run`).
+
+use std::io::IsTerminal as _;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use anyhow::{Result, bail};
+use offseal_core::Timestamp;
+
+use crate::cli::WriteArgs;
+use crate::{diff, write};
+
+/// Files at least this many show a progress bar (on a terminal only).
+const PROGRESS_FROM: usize = 20;
+
+/// Today, for provenance comments.
+pub(crate) fn today() -> Timestamp {
+    SystemTime::now().into()
+}
+
+/// Refuses `--output` with several input files: they would all be written to one place.
+pub(crate) fn check_single_output(files: &[String], how: &WriteArgs) -> Result<()> {
+    if how.output.is_some() && files.len() > 1 {
+        bail!(
+            "--output takes one input file, but {} were given",
+            files.len()
+        );
+    }
+    Ok(())
+}
+
+/// What [`apply`] did with an edit.
+pub(crate) enum Applied {
+    /// The file was rewritten in place.
+    Written,
+    /// The edit changed nothing; the file was not touched.
+    Unchanged,
+    /// `--dry-run`: the diff was printed.
+    Previewed,
+    /// `--output`: written there.
+    Output(String),
+}
+
+impl Applied {
+    /// The line reporting it: `FILE: <verb> <what>`, with what happened to the file.
+    /// `unchanged` is said when the edit changed nothing.
+    pub(crate) fn report(&self, file: &str, verb: &str, what: &str, unchanged: &str) -> String {
+        match self {
+            Applied::Written => format!("{file}: {verb} {what}"),
+            Applied::Unchanged => format!("{file}: {unchanged}"),
+            Applied::Previewed => format!("{file}: would {} {what} (dry run)", base_verb(verb)),
+            Applied::Output(to) => format!("{file}: {verb} {what}, written to {to}"),
+        }
+    }
+}
+
+/// `sealed` -> `seal`, `set` -> `set`, `resealed` -> `reseal`.
+fn base_verb(verb: &str) -> &str {
+    verb.strip_suffix("ed").map_or(
+        verb,
+        |stem| {
+            if stem.ends_with("seal") { stem } else { verb }
+        },
+    )
+}
+
+/// Runs `edit` on `file` and writes the result as `how` says: in place (locked, atomic), to
+/// `--output`, or as a `--dry-run` diff on stdout.
+pub(crate) fn apply(
+    file: &str,
+    how: &WriteArgs,
+    edit: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
+) -> Result<Applied> {
+    if how.dry_run || how.output.is_some() {
+        let old = crate::input::read_input(Some(file), "a values file")?;
+        let new = edit(&old)?;
+        return match how.output.as_deref() {
+            None => {
+                write::to_stdout(diff::unified(file, &old, &new).as_bytes())?;
+                Ok(Applied::Previewed)
+            }
+            Some("-") => {
+                write::to_stdout(&new)?;
+                Ok(Applied::Output("stdout".to_owned()))
+            }
+            Some(to) => {
+                write::write_new(to, &new, write::Readers::Anyone)?;
+                Ok(Applied::Output(to.to_owned()))
+            }
+        };
+    }
+    Ok(match write::update_in_place(file, edit)? {
+        write::Change::Written => Applied::Written,
+        write::Change::Unchanged => Applied::Unchanged,
+    })
+}
+
+/// Runs `work` on every file on all cores (`RAYON_NUM_THREADS` limits them); results come
+/// back in input order. A progress bar shows on a terminal for long runs, never in CI logs.
+pub(crate) fn for_each_file<T: Send>(files: &[String], work: impl Fn(&str) -> T + Sync) -> Vec<T> {
+    use rayon::prelude::*;
+    // One file needs no thread pool: starting one costs more than the whole main job.
+    if let [file] = files {
+        return vec![work(file)];
+    }
+    let bar = if files.len() >= PROGRESS_FROM && std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(files.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let results = files
+        .par_iter()
+        .map(|file| {
+            let result = work(file);
+            bar.inc(1);
+            result
+        })
+        .collect();
+    bar.finish_and_clear();
+    results
+}
+
+/// Reports each file's outcome on stderr, in input order; exit 1 if any failed.
+pub(crate) fn finish(files: &[String], results: Vec<Result<String>>) -> ExitCode {
+    let mut failed = 0;
+    for (file, result) in files.iter().zip(results) {
+        match result {
+            Ok(message) => eprintln!("{message}"),
+            Err(err) => {
+                failed += 1;
+                eprintln!("error: {}", with_file(file, &err));
+            }
+        }
+    }
+    if failed > 0 {
+        if files.len() > 1 {
+            eprintln!("{failed} of {} files failed", files.len());
+        }
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The error's chain, naming `file` first unless the library's error already does.
+pub(crate) fn with_file(file: &str, err: &anyhow::Error) -> String {
+    // Only the outermost error counts: a context added around a library error comes first.
+    let names_file = err
+        .chain()
+        .next()
+        .and_then(|outer| outer.downcast_ref::<offseal_core::Error>())
+        .and_then(offseal_core::Error::source_name)
+        == Some(file);
+    if names_file {
+        format!("{err:#}")
+    } else {
+        format!("{file}: {err:#}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_say_what_happened_to_the_file() {
+        let what = "`a.b` sealed for cluster-wide";
+        assert_eq!(
+            Applied::Written.report("f", "set", what, "unchanged"),
+            "f: set `a.b` sealed for cluster-wide"
+        );
+        assert_eq!(
+            Applied::Previewed.report("f", "sealed", "x", "unchanged"),
+            "f: would seal x (dry run)"
+        );
+        assert_eq!(
+            Applied::Previewed.report("f", "resealed", "x", "no sealed values"),
+            "f: would reseal x (dry run)"
+        );
+        assert_eq!(
+            Applied::Unchanged.report("f", "resealed", "x", "no sealed values"),
+            "f: no sealed values"
+        );
+        assert_eq!(
+            Applied::Output("o".into()).report("f", "set", "x", "unchanged"),
+            "f: set x, written to o"
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! Sealing a Secret into a SealedSecret shaped like kubeseal's.
+
+use std::collections::BTreeMap;
+
+use rsa::rand_core::TryCryptoRng;
+use secrecy::ExposeSecret;
+
+use super::{
+    ObjectMeta, SEALED_SECRET_API_VERSION, SEALED_SECRET_KIND, SealedSecret, SealedSecretSpec,
+    Secret, SecretTemplate,
+};
+use crate::cert::SealingKey;
+use crate::envelope;
+use crate::error::{Error, Result};
+use crate::scope::{Scope, Target};
+
+/// Annotations tools add that hold a full copy of the object (and so the plaintext): never
+/// copied into a SealedSecret.
+const LAST_APPLIED_ANNOTATIONS: [&str; 2] = [
+    "kubectl.kubernetes.io/last-applied-configuration",
+    "kubecfg.ksonnet.io/last-applied-configuration",
+];
+
+/// How [`Secret::seal`] treats its input, as kubeseal's flags do.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct SealOptions {
+    /// Replaces `metadata.name` (kubeseal `--name`).
+    pub name: Option<String>,
+    /// The namespace (kubeseal `-n`); refused if the input declares another one.
+    pub namespace: Option<String>,
+    /// A scope other than strict rewrites the scope annotations (kubeseal `--scope`); strict or
+    /// `None` keeps what the input's annotations say.
+    pub scope: Option<Scope>,
+    /// Seal a Secret with no data at all (kubeseal `--allow-empty-data`).
+    pub allow_empty_data: bool,
+}
+
+impl SealOptions {
+    /// Options with `name`, `namespace` and `scope` set; empty strings count as not given.
+    #[must_use]
+    pub fn new(name: Option<&str>, namespace: Option<&str>, scope: Option<Scope>) -> SealOptions {
+        let given = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
+        SealOptions {
+            name: given(name),
+            namespace: given(namespace),
+            scope,
+            allow_empty_data: false,
+        }
+    }
+
+    /// Allows a Secret without data.
+    #[must_use]
+    pub fn allow_empty_data(mut self, allow: bool) -> SealOptions {
+        self.allow_empty_data = allow;
+        self
+    }
+}
+
+impl Secret {
+    /// Seals every `data` and `stringData` item into a SealedSecret shaped like kubeseal's,
+    /// with the system's random number generator. See [`Secret::seal_with_rng`].
+    ///
+    /// # Errors
+    /// As [`Secret::seal_with_rng`].
+    pub fn seal(&self, key: &SealingKey, options: &SealOptions) -> Result<SealedSecret> {
+        self.seal_with_rng(&mut rand::rngs::SysRng, key, options)
+    }
+
+    /// Seals every `data` and `stringData` item (stringData after data, so it wins a clash)
+    /// for the Secret's scope (its annotations, or `options.scope`), namespace and name.
+    ///
+    /// The SealedSecret's metadata holds the name, namespace and scope annotation only; its
+    /// template holds a copy of the Secret's metadata without last-applied annotations, owner
+    /// references and server fields, and its type and immutability.
+    ///
+    /// # Errors
+    /// [`Error::Manifest`] with kubeseal's messages: empty data without `allow_empty_data`, no
+    /// name, a namespace mismatch, no namespace for a scope that needs one; an invalid name.
+    pub fn seal_with_rng<R: TryCryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        key: &SealingKey,
+        options: &SealOptions,
+    ) -> Result<SealedSecret> {
+        let fail = |reason: String| Error::manifest(&self.describe(), reason);
+        if self.data.is_empty() && self.string_data.is_empty() && !options.allow_empty_data {
+            return Err(fail("secret.data is empty in input Secret, assuming this is an error and aborting. To work with empty data, --allow-empty-data can be used".to_owned()));
+        }
+        let mut meta = self.metadata.clone();
+        if let Some(name) = &options.name {
+            meta.name = Some(name.clone());
+        }
+        let name = meta
+            .name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| fail("missing metadata.name in input Secret".to_owned()))?;
+        if let Some(namespace) = &options.namespace {
+            match meta.namespace.as_deref() {
+                Some(declared) if !declared.is_empty() && declared != namespace => {
+                    return Err(fail(format!(
+                        "namespace mismatch: input secret is in namespace {declared:?} but {namespace:?} was specified"
+                    )));
+                }
+                _ => meta.namespace = Some(namespace.clone()),
+            }
+        }
+        if let Some(scope) = options.scope.filter(|s| *s != Scope::Strict) {
+            set_scope_annotations(&mut meta.annotations, scope);
+        }
+        let scope = meta.scope();
+        let namespace = meta.namespace.clone().filter(|n| !n.is_empty());
+        if scope != Scope::ClusterWide && namespace.is_none() {
+            return Err(fail(
+                "secret must declare a namespace (or give --namespace)".to_owned(),
+            ));
+        }
+        // The names must be ones Kubernetes accepts, or the values could never be opened.
+        let target = Target::new(scope, namespace.as_deref(), Some(&name))?;
+
+        // Strip what the server sets and what would leak or tie the Secret to an owner.
+        meta.self_link = None;
+        meta.uid = None;
+        meta.resource_version = None;
+        meta.generation = None;
+        meta.creation_timestamp = None;
+        meta.deletion_timestamp = None;
+        meta.deletion_grace_period_seconds = None;
+        meta.owner_references = None;
+        for annotation in LAST_APPLIED_ANNOTATIONS {
+            meta.annotations.remove(annotation);
+        }
+
+        let label = target.label();
+        let mut encrypted_data = BTreeMap::new();
+        let items = self.data.iter().map(|(k, v)| (k, v.expose_secret())).chain(
+            self.string_data
+                .iter()
+                .map(|(k, v)| (k, v.expose_secret().as_bytes())),
+        );
+        for (item, plaintext) in items {
+            let sealed = envelope::seal_with_rng(rng, key, &label, plaintext)
+                .map_err(|e| e.at(format!("{}: item {item:?}", self.describe())))?;
+            encrypted_data.insert(item.clone(), sealed.to_base64());
+        }
+
+        let mut top_annotations = BTreeMap::new();
+        set_scope_annotations(&mut top_annotations, scope);
+        Ok(SealedSecret {
+            kind: Some(SEALED_SECRET_KIND.to_owned()),
+            api_version: Some(SEALED_SECRET_API_VERSION.to_owned()),
+            metadata: ObjectMeta {
+                name: Some(name),
+                namespace,
+                annotations: top_annotations,
+                ..ObjectMeta::default()
+            },
+            spec: SealedSecretSpec {
+                template: SecretTemplate {
+                    metadata: meta,
+                    type_: self.type_.clone(),
+                    immutable: self.immutable,
+                    data: BTreeMap::new(),
+                },
+                data: None,
+                encrypted_data,
+            },
+            status: None,
+        })
+    }
+
+    /// `Secret "ns/name"`, for messages.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let name = self.metadata.name.as_deref().unwrap_or("<unnamed>");
+        match self.metadata.namespace.as_deref() {
+            Some(ns) if !ns.is_empty() => format!("Secret \"{ns}/{name}\""),
+            _ => format!("Secret \"{name}\""),
+        }
+    }
+}
+
+/// Removes both scope annotations and adds the one `scope` needs, as the controller does.
+pub(super) fn set_scope_annotations(annotations: &mut BTreeMap<String, String>, scope: Scope) {
+    for other in Scope::ALL.iter().filter_map(|s| s.annotation()) {
+        annotations.remove(other);
+    }
+    if let Some(annotation) = scope.annotation() {
+        annotations.insert(annotation.to_owned(), "true".to_owned());
+    }
+}

@@ -1,0 +1,298 @@
+//! The edits: seal the credentials into their block, seal or write one value at any path, and
+//! reseal every sealed value. Each returns the new file bytes; writing them is the caller's.
+//!
+//! The target is decided here, in one place: what the caller asks for ([`Retarget`], such as
+//! command-line flags) over what the file's provenance comment records.
+
+use offseal_yaml::{Edit, Path};
+use rsa::rand_core::TryCryptoRng;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::ValuesFile;
+use super::provenance::provenance_edit;
+use super::scan::Role;
+use crate::azure::Credentials;
+use crate::cert::SealingKey;
+use crate::envelope;
+use crate::error::{Error, Result};
+use crate::keys::UnsealingKeys;
+use crate::outcome::ValueState;
+use crate::scope::{Retarget, Target};
+use crate::time::Timestamp;
+
+/// How values are sealed: the key, the target asked for, and whether (and when) to record it.
+#[derive(Debug, Clone)]
+pub struct SealingParams<'a> {
+    key: &'a SealingKey,
+    retarget: Retarget,
+    provenance: Option<Timestamp>,
+}
+
+impl<'a> SealingParams<'a> {
+    /// Seal with `key`, for the target the file's provenance comment records, without writing
+    /// a provenance comment (an old one is removed: it would describe a previous sealing).
+    #[must_use]
+    pub fn new(key: &'a SealingKey) -> SealingParams<'a> {
+        SealingParams {
+            key,
+            retarget: Retarget::default(),
+            provenance: None,
+        }
+    }
+
+    /// The target asked for: each part given replaces the recorded target's (a strict target
+    /// when neither gives a scope).
+    #[must_use]
+    pub fn with_retarget(mut self, retarget: Retarget) -> SealingParams<'a> {
+        self.retarget = retarget;
+        self
+    }
+
+    /// Record the sealing in a provenance comment dated `date` (`None`: remove an old one).
+    #[must_use]
+    pub fn with_provenance(mut self, date: Option<Timestamp>) -> SealingParams<'a> {
+        self.provenance = date;
+        self
+    }
+
+    /// The target a value recorded as sealed for `recorded` is sealed for now.
+    fn target(&self, recorded: Option<&Target>) -> Result<Target> {
+        self.retarget.apply(recorded)
+    }
+}
+
+/// What a sealing edit did.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Sealed {
+    /// The new file bytes.
+    pub bytes: Vec<u8>,
+    /// The credentials block ([`ValuesFile::seal_credentials`]) or the value
+    /// ([`ValuesFile::set_sealed`]) that was sealed.
+    pub path: Path,
+    /// What the values were sealed for.
+    pub target: Target,
+}
+
+/// The outcome of [`ValuesFile::reseal`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Resealed {
+    /// The new file bytes.
+    pub bytes: Vec<u8>,
+    /// How many values were resealed.
+    pub count: usize,
+}
+
+impl ValuesFile {
+    /// The main job in one call: seals the credentials into the block (see
+    /// [`ValuesFile::block`]) for the target `params` give over the recorded one, and writes
+    /// the tenant id plain. Uses the system's random number generator.
+    ///
+    /// # Errors
+    /// As [`ValuesFile::block`]; [`Error::MissingNamespace`], [`Error::MissingName`] or
+    /// [`Error::InvalidName`] when no complete target is given or recorded; [`Error::Values`]
+    /// when the editor refuses (a list or alias on the path, a target that is a mapping,
+    /// duplicate keys, ...).
+    pub fn seal_credentials(
+        &self,
+        credentials: &Credentials,
+        at: Option<&Path>,
+        params: &SealingParams<'_>,
+    ) -> Result<Sealed> {
+        self.seal_credentials_with_rng(&mut rand::rngs::SysRng, credentials, at, params)
+    }
+
+    /// [`ValuesFile::seal_credentials`] drawing randomness from `rng`.
+    ///
+    /// # Errors
+    /// As [`ValuesFile::seal_credentials`].
+    pub fn seal_credentials_with_rng<R: TryCryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        credentials: &Credentials,
+        at: Option<&Path>,
+        params: &SealingParams<'_>,
+    ) -> Result<Sealed> {
+        let block = self.block(at)?;
+        let credentials_path = block.credentials_path();
+        let recorded = self.provenance(&credentials_path).map(|p| p.target);
+        let target = params.target(recorded.as_ref())?;
+        let label = target.label();
+        let seal = |rng: &mut R, secret: &SecretString| {
+            envelope::seal_with_rng(rng, params.key, &label, secret.expose_secret().as_bytes())
+                .map(|e| e.to_base64())
+        };
+        let mut edits = vec![
+            Edit::set(block.client_id_path(), seal(rng, credentials.client_id())?),
+            Edit::set(
+                block.client_secret_path(),
+                seal(rng, credentials.client_secret())?,
+            ),
+        ];
+        if let Some(tenant) = credentials.tenant_id() {
+            edits.push(Edit::set(block.tenant_id_path(), tenant));
+        }
+        // Provenance stays where a comment already is (on the credentials or above them).
+        let comment_at = self
+            .comment_owner(&credentials_path)
+            .unwrap_or(credentials_path);
+        edits.push(provenance_edit(
+            comment_at,
+            params.key,
+            &target,
+            params.provenance,
+        ));
+        let bytes = self.doc.edit(&edits).map_err(|e| self.yaml_error(e))?;
+        Ok(Sealed {
+            bytes,
+            path: block.path,
+            target,
+        })
+    }
+
+    /// Seals `plaintext` at `path` (inserting missing keys) for the target `params` give over
+    /// the one recorded at or above `path`, with a provenance comment on that key. Uses the
+    /// system's random number generator.
+    ///
+    /// # Errors
+    /// As [`ValuesFile::seal_credentials`].
+    pub fn set_sealed(
+        &self,
+        path: &Path,
+        plaintext: &[u8],
+        params: &SealingParams<'_>,
+    ) -> Result<Sealed> {
+        self.set_sealed_with_rng(&mut rand::rngs::SysRng, path, plaintext, params)
+    }
+
+    /// [`ValuesFile::set_sealed`] drawing randomness from `rng`.
+    ///
+    /// # Errors
+    /// As [`ValuesFile::seal_credentials`].
+    pub fn set_sealed_with_rng<R: TryCryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        path: &Path,
+        plaintext: &[u8],
+        params: &SealingParams<'_>,
+    ) -> Result<Sealed> {
+        let recorded = self.provenance(path).map(|p| p.target);
+        let target = params.target(recorded.as_ref())?;
+        let sealed = envelope::seal_with_rng(rng, params.key, &target.label(), plaintext)?;
+        let edits = [
+            Edit::set(path.clone(), sealed.to_base64()),
+            provenance_edit(path.clone(), params.key, &target, params.provenance),
+        ];
+        let bytes = self.doc.edit(&edits).map_err(|e| self.yaml_error(e))?;
+        Ok(Sealed {
+            bytes,
+            path: path.clone(),
+            target,
+        })
+    }
+
+    /// Writes `text` as is at `path` (quoted where YAML readers would otherwise change it).
+    ///
+    /// # Errors
+    /// [`Error::Values`] when the editor refuses.
+    pub fn set_plain(&self, path: &Path, text: &str) -> Result<Vec<u8>> {
+        self.doc
+            .edit(&[Edit::set(path.clone(), text)])
+            .map_err(|e| self.yaml_error(e))
+    }
+
+    /// Offline rotation to a new certificate, a new target, or both: opens every sealed value
+    /// with `keys` — for the target its provenance records, or, without one, for the complete
+    /// target `params` give — and seals it again with the new key for the target `params`
+    /// make of the old one. Provenance comments follow the new sealing. Uses the system's
+    /// random number generator.
+    ///
+    /// # Errors
+    /// [`Error::Item`] naming the first value that cannot be opened or retargeted (nothing is
+    /// changed), [`Error::ValuesContent`] for a value no target is known for, or
+    /// [`Error::Values`] if the editor refuses.
+    pub fn reseal(&self, keys: &UnsealingKeys, params: &SealingParams<'_>) -> Result<Resealed> {
+        self.reseal_with_rng(&mut rand::rngs::SysRng, keys, params)
+    }
+
+    /// [`ValuesFile::reseal`] drawing randomness from `rng`.
+    ///
+    /// # Errors
+    /// As [`ValuesFile::reseal`].
+    pub fn reseal_with_rng<R: TryCryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        keys: &UnsealingKeys,
+        params: &SealingParams<'_>,
+    ) -> Result<Resealed> {
+        // Values without provenance are opened for the target asked for, if it is complete.
+        let asked = params.target(None).ok();
+        let mut edits = Vec::new();
+        let mut commented: Vec<Path> = Vec::new();
+        let mut count = 0;
+        for value in self.sealed_values() {
+            let where_ = format!("`{}` (line {})", value.path, value.line);
+            let envelope = match value.state {
+                ValueState::Sealed(envelope) => envelope,
+                ValueState::Empty | ValueState::NotSealed => continue,
+                ValueState::Malformed(reason) => {
+                    return Err(Error::Malformed(reason).at_in(&self.source_name, where_));
+                }
+            };
+            let old_target = value
+                .provenance
+                .as_ref()
+                .map(|p| p.target.clone())
+                .or_else(|| asked.clone());
+            let Some(old_target) = old_target else {
+                return Err(self.content_error(format!(
+                    "{where_}: no target known to open it (no provenance comment); give --namespace, --name and --scope"
+                )));
+            };
+            let new_target = params
+                .target(Some(&old_target))
+                .map_err(|e| e.at_in(&self.source_name, where_.clone()))?;
+            let plaintext = keys
+                .open_label(&envelope, &old_target.label())
+                .map_err(|e| {
+                    e.at_in(
+                        &self.source_name,
+                        format!("{where_}, sealed for {old_target}"),
+                    )
+                })?;
+            let sealed = envelope::seal_with_rng(
+                rng,
+                params.key,
+                &new_target.label(),
+                plaintext.expose_secret(),
+            )?;
+            edits.push(Edit::set(value.path.clone(), sealed.to_base64()));
+            count += 1;
+            // Provenance goes where it was, else on the credentials mapping or the key itself.
+            let comment_at = self
+                .comment_owner(&value.path)
+                .unwrap_or_else(|| match value.role {
+                    Role::ClientId | Role::ClientSecret => value.path.parent().unwrap_or_default(),
+                    Role::Other => value.path.clone(),
+                });
+            if !commented.contains(&comment_at) {
+                edits.push(provenance_edit(
+                    comment_at.clone(),
+                    params.key,
+                    &new_target,
+                    params.provenance,
+                ));
+                commented.push(comment_at);
+            }
+        }
+        if count == 0 {
+            return Ok(Resealed {
+                bytes: self.as_bytes().to_vec(),
+                count,
+            });
+        }
+        let bytes = self.doc.edit(&edits).map_err(|e| self.yaml_error(e))?;
+        Ok(Resealed { bytes, count })
+    }
+}
