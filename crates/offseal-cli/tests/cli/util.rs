@@ -3,13 +3,7 @@
 use std::path::PathBuf;
 
 use assert_cmd::Command;
-
-/// `testdata/` at the workspace root.
-pub(crate) fn testdata(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata")
-        .join(rel)
-}
+pub(crate) use offseal_testkit::{redact, sealed_values, testdata};
 
 /// `testdata/keys/<name>`, as a string for arguments.
 pub(crate) fn key(name: &str) -> String {
@@ -80,46 +74,6 @@ pub(crate) fn sealed_values_file(cert: &str) -> (tempfile::TempDir, PathBuf) {
     let (dir, path) = temp_file("values.yaml", b"external_secrets: {}\n");
     seal_credentials_into(path.to_str().unwrap(), cert);
     (dir, path)
-}
-
-/// Every base64 run long enough to be a sealed value, in order.
-pub(crate) fn sealed_values(text: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut run = String::new();
-    for c in text.chars().chain(std::iter::once(' ')) {
-        if c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=') {
-            run.push(c);
-        } else {
-            if run.len() >= 300 {
-                found.push(std::mem::take(&mut run));
-            }
-            run.clear();
-        }
-    }
-    found
-}
-
-/// `text` with every sealed value replaced by `<sealed>` and provenance dates by `<date>`.
-pub(crate) fn redact(text: &str) -> String {
-    let mut out = text.to_owned();
-    for sealed in sealed_values(text) {
-        out = out.replacen(&sealed, "<sealed>", 1);
-    }
-    let mut result = String::new();
-    let mut rest = out.as_str();
-    while let Some(at) = rest.find("sealed=") {
-        let date_start = at + "sealed=".len();
-        result.push_str(&rest[..date_start]);
-        let date: String = rest[date_start..].chars().take(10).collect();
-        if date.len() == 10 && date.chars().all(|c| c.is_ascii_digit() || c == '-') {
-            result.push_str("<date>");
-            rest = &rest[date_start + 10..];
-        } else {
-            rest = &rest[date_start..];
-        }
-    }
-    result.push_str(rest);
-    result
 }
 
 /// A temporary directory holding `name` with `content`; returns the directory and file path.
