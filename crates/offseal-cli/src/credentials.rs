@@ -1,6 +1,6 @@
 //! Gathering Azure credentials for `offseal values`, never from a command-line argument.
 
-use std::io::{BufRead as _, IsTerminal as _};
+use std::io::{BufRead as _, IsTerminal as _, Read as _, Write as _};
 
 use anyhow::{Context, Result, bail};
 use offseal_core::azure::{AzCredentials, Credentials};
@@ -14,7 +14,11 @@ use crate::input;
 pub(crate) fn gather(args: &ValuesArgs) -> Result<Credentials> {
     let az = match &args.credentials {
         Some(source) => {
-            let bytes = input::read_input(Some(source), "the JSON of `az ad sp create-for-rbac`")?;
+            let bytes = input::read_input(
+                Some(source),
+                "the JSON of `az ad sp create-for-rbac`",
+                input::Limit::CREDENTIALS,
+            )?;
             AzCredentials::from_json(&bytes).with_context(|| format!("cannot read {source}"))?
         }
         None => AzCredentials::default(),
@@ -59,10 +63,16 @@ fn missing(what: &str, how: &str) -> String {
 
 /// A visible one-line prompt on stderr, answered on the terminal.
 fn prompt_line(prompt: &str) -> Result<String> {
-    eprint!("{prompt}");
+    let mut stderr = std::io::stderr().lock();
+    // Ignored: the prompt is a courtesy, and the answer is read either way.
+    let _ = stderr
+        .write_all(prompt.as_bytes())
+        .and_then(|()| stderr.flush());
     let mut line = String::new();
+    // A line typed at a terminal; a bounded read, should stdin be something endless.
     std::io::stdin()
         .lock()
+        .take(4096)
         .read_line(&mut line)
         .context("cannot read from the terminal")?;
     Ok(line.trim().to_owned())

@@ -33,6 +33,12 @@
 //! (wire format); `keys`; `kube` (document streams); `outcome` (what checking a value found);
 //! `azure` (credentials); `manifest` and `values`, which never use each other.
 
+// A library does not print: it returns what it found, and the caller decides where it goes.
+#![cfg_attr(
+    not(test),
+    deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)
+)]
+
 mod backend;
 mod cert;
 mod envelope;

@@ -38,7 +38,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
         write::to_stdout(text.as_bytes())?;
     } else {
         write::to_stdout(text(&results).as_bytes())?;
-        eprintln!("{}", summary(&results, errors));
+        write::to_stderr(&summary(&results, errors));
     }
     Ok(if errors > 0 {
         ExitCode::FAILURE
@@ -48,7 +48,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
 }
 
 fn check_file(file: &str, cert: Option<&Certificate>) -> Checked {
-    let parsed = input::read_input(Some(file), "a values file")
+    let parsed = input::read_input(Some(file), "a values file", input::Limit::VALUES_FILE)
         .and_then(|bytes| Ok(ValuesFile::parse(&bytes, file)?));
     match parsed {
         Ok(values) => Checked {

@@ -29,15 +29,18 @@ pub(crate) fn run(args: &SetArgs) -> Result<ExitCode> {
     ))
 }
 
+/// The value: a secret, from `--from-file` or stdin.
+const VALUE: input::Limit = input::Limit::secret("--from-file");
+
 fn read_value(args: &SetArgs) -> Result<Zeroizing<Vec<u8>>> {
     let mut value = match &args.from_file {
-        Some(file) => input::read_input(Some(file), "the value")?,
+        Some(file) => input::read_input(Some(file), "the value", VALUE)?,
         None if std::io::stdin().is_terminal() => Zeroizing::new(
             rpassword::prompt_password(format!("value for {} (hidden): ", args.path))
                 .context("cannot read the value from the terminal")?
                 .into_bytes(),
         ),
-        None => input::read_input(None, "the value")?,
+        None => input::read_input(None, "the value", VALUE)?,
     };
     input::settle_trailing_newline(&mut value, args.trim_newline);
     Ok(value)

@@ -14,6 +14,7 @@ mod reseal;
 mod safety;
 mod seal;
 mod set;
+mod special_files;
 mod unseal;
 mod url;
 mod values;
