@@ -1,29 +1,15 @@
 //! Nothing is lost and nothing leaks: secrets never printed, concurrent runs serialised,
 //! a killed run leaves the old file or the new one, never a torn one.
 
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use base64::Engine as _;
 
 use crate::util::{
-    CLIENT_SECRET, key, offseal, offseal_with_credentials, redact, sealed_values, temp_file,
+    CLIENT_SECRET, all_files, key, offseal, offseal_with_credentials, redact, sealed_values,
+    temp_file,
 };
-
-/// Every file under `dir`, recursively.
-fn all_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(all_files(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
-}
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)

@@ -274,7 +274,7 @@ impl ValuesFile {
                 .comment_owner(&value.path)
                 .unwrap_or_else(|| match value.role {
                     Role::ClientId | Role::ClientSecret => value.path.parent().unwrap_or_default(),
-                    Role::Other => value.path.clone(),
+                    Role::Recorded | Role::Other => value.path.clone(),
                 });
             if !commented.contains(&comment_at) {
                 edits.push(provenance_edit(
