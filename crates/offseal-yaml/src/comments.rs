@@ -58,17 +58,7 @@ impl<'a> Comments<'a> {
     /// spaces of indentation.
     fn comment_above(&self, line_start: usize, indent: usize) -> Option<CommentLine> {
         let src = self.src;
-        let bytes = src.as_bytes();
-        let mut end = line_start;
-        if end > 0 && bytes.get(end - 1) == Some(&b'\n') {
-            end -= 1;
-        }
-        if end > 0 && bytes.get(end - 1) == Some(&b'\r') {
-            end -= 1;
-        }
-        if end == line_start {
-            return None;
-        }
+        let end = text::previous_line_end(src, line_start)?;
         let start = text::after_bom(src, text::line_start(src, end));
         let line = src.get(start..end)?;
         let spaces = line.bytes().take_while(|&b| b == b' ').count();

@@ -24,6 +24,9 @@
 //! A merge key (`<<: *base`) is not followed: a key that only comes from a merge is missing,
 //! and setting it adds an explicit key to the mapping, which overrides the merged value.
 //!
+//! An explicit key without a value (`? key` and no `:`) is null; setting it writes the value
+//! on a line of its own after the key (`: value`), in a block mapping.
+//!
 //! ```
 //! use offseal_yaml::{Document, Edit, Path};
 //!
@@ -81,7 +84,8 @@
 //!   one module per kind of edit:
 //!   - `edit::replace`: replacing an existing scalar;
 //!   - `edit::insert`: inserting missing keys and parents;
-//!   - `edit::comment`: putting, replacing or removing a marked comment above a key.
+//!   - `edit::comment`: putting, replacing or removing a marked comment above a key;
+//!   - `edit::extent`: where an entry's text ends, which is where new lines go.
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -157,7 +157,8 @@ impl Plan<'_> {
                         Kind::Map { indent, .. } => indent,
                         _ => 0,
                     };
-                    (self.after_mapping(map, col, &first_path)?, col)
+                    // After the mapping's last entry, however deeply nested.
+                    (self.after_node(map, col, &first_path)?, col)
                 }
                 Site::Null { value, entry } => {
                     let col = match entry {
@@ -185,73 +186,6 @@ impl Plan<'_> {
             self.expect_site(site_edit, col);
         }
         Ok(())
-    }
-
-    /// Where new keys of a non-empty block mapping go: after the line holding the end of its
-    /// last value (descending to the last leaf).
-    fn after_mapping(&self, map: NodeId, col: usize, path: &Path) -> Result<usize, Error> {
-        let src = self.src;
-        let (leaf, owner_col) = self.last_leaf(map, col);
-        let node = self.node(leaf);
-        let offset = match &node.kind {
-            Kind::Scalar {
-                style: Style::Literal | Style::Folded,
-                header,
-                ..
-            } => {
-                let ls = text::line_start(src, node.end);
-                let before = src.get(ls..node.end).unwrap_or("x");
-                let offset = if before.bytes().all(|b| b == b' ') && before.len() <= owner_col {
-                    ls
-                } else {
-                    text::next_line_start(src, node.end)
-                };
-                let strip = header
-                    .and_then(|(a, b)| src.get(a..b))
-                    .is_some_and(|h| h.contains('-'));
-                if offset == src.len()
-                    && !text::at_line_start(src)
-                    && !strip
-                    && !self.expected.is_replaced(leaf)
-                {
-                    let header_line =
-                        header.map_or(node.line, |(h, _)| text::line_number(src.as_bytes(), h));
-                    return Err(Error::BlockScalarAtEof {
-                        path: path.clone(),
-                        line: header_line,
-                    });
-                }
-                offset
-            }
-            _ => text::next_line_start(src, node.end),
-        };
-        Ok(offset)
-    }
-
-    /// The last leaf under `id`, with the key column of the mapping that owns it.
-    fn last_leaf(&self, mut id: NodeId, mut owner_col: usize) -> (NodeId, usize) {
-        loop {
-            match &self.node(id).kind {
-                Kind::Map {
-                    flow: false,
-                    entries,
-                    indent,
-                } => match entries.last() {
-                    Some(&(_, v)) => {
-                        owner_col = *indent;
-                        id = v;
-                    }
-                    None => return (id, owner_col),
-                },
-                Kind::Seq {
-                    flow: false, items, ..
-                } => match items.last() {
-                    Some(&v) => id = v,
-                    None => return (id, owner_col),
-                },
-                _ => return (id, owner_col),
-            }
-        }
     }
 
     /// Removes a null token or `{}` that becomes a block mapping; returns where its keys go.

@@ -5,6 +5,7 @@
 //! [`insert`] missing keys, and put or remove a [`comment`] above a key.
 
 mod comment;
+mod extent;
 mod insert;
 mod replace;
 
@@ -126,9 +127,9 @@ struct Splice {
     start: usize,
     end: usize,
     text: String,
-    /// Splices at one offset go in this order: 0 text inserted within a line (a value after
-    /// its key's `:`), 1 new keys (deepest mapping first, by `depth`), 2 new comment lines
-    /// (directly above their key), 3 replaced or removed ranges.
+    /// Splices at one offset go in this order: 0 a value added to its key (after the key's `:`,
+    /// or as a `: value` line after an explicit key), 1 new keys (deepest mapping first, by
+    /// `depth`), 2 new comment lines (directly above their key), 3 replaced or removed ranges.
     class: u8,
     depth: usize,
     /// The text must start a line: write a line break first if the output does not end in one.
@@ -227,9 +228,9 @@ impl Plan<'_> {
 
     fn set(&mut self, path: &Path, value: &str) -> Result<(), Error> {
         match locate::walk(self.tree(), path)? {
-            Lookup::Found { key, value: v, .. } => {
+            Lookup::Found { key, value: v, map } => {
                 locate::referenced_anchor(self.tree(), path, path.len().saturating_sub(1))?;
-                self.replace(path, key, v, value)
+                self.replace(path, key, v, map, value)
             }
             Lookup::Missing { at, site } => {
                 locate::referenced_anchor(self.tree(), path, at)?;

@@ -1,6 +1,7 @@
 //! Replacing an existing scalar value, in place and in its own style where that is safe.
 
-use super::Plan;
+use super::extent::find_colon;
+use super::{Plan, Splice};
 use crate::error::Error;
 use crate::locate;
 use crate::path::Path;
@@ -9,12 +10,13 @@ use crate::text;
 use crate::tree::{Kind, Node, NodeId, Style};
 
 impl Plan<'_> {
-    /// Plans the replacement of an existing value.
+    /// Plans the replacement of the value `id` of `key` in `map`.
     pub(super) fn replace(
         &mut self,
         path: &Path,
         key: NodeId,
         id: NodeId,
+        map: NodeId,
         new: &str,
     ) -> Result<(), Error> {
         let node = self.node(id).clone();
@@ -108,12 +110,35 @@ impl Plan<'_> {
                 }
             }
             _ if node.start == node.end => {
+                if let Kind::Map {
+                    flow: false,
+                    indent,
+                    ..
+                } = self.node(map).kind
+                    && !self.has_value(key, id)
+                {
+                    // An explicit key without a value (`? key` and no `:`): the value goes on a
+                    // line of its own after the key's text, at the `?`'s column.
+                    let at = self.after_entry(key, id, indent, path)?;
+                    let le = text::line_ending(src);
+                    self.splices.push(Splice {
+                        start: at,
+                        end: at,
+                        text: format!("{}: {text}{le}", " ".repeat(indent)),
+                        class: 0,
+                        depth: 0,
+                        line_start: true,
+                        path: path.clone(),
+                    });
+                    // New lines: the tab check applies whatever the style.
+                    return self.check_tabs(path, at);
+                }
                 // An empty value: its span sits at the key's end (or after an anchor or tag).
                 let Some(colon) = find_colon(src, self.node(key).end) else {
                     return Err(Error::Unsupported {
                         path: path.clone(),
                         line,
-                        what: "the key's `:` was not found",
+                        what: "the key has no `:` and no value in its flow mapping; adding one there is not supported",
                     });
                 };
                 let at = if node.start > colon {
@@ -141,20 +166,6 @@ impl Plan<'_> {
                 line: text::line_number(self.src.as_bytes(), pos),
             }),
             None => Ok(()),
-        }
-    }
-}
-
-/// Finds the `:` after a key that ends at `from`, skipping white space and comments.
-fn find_colon(src: &str, from: usize) -> Option<usize> {
-    let bytes = src.as_bytes();
-    let mut i = from;
-    loop {
-        match *bytes.get(i)? {
-            b':' => return Some(i),
-            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
-            b'#' => i = text::line_end(src, i),
-            _ => return None,
         }
     }
 }
