@@ -7,6 +7,7 @@ use std::time::SystemTime;
 
 use anyhow::{Result, bail};
 use offseal_core::Timestamp;
+use offseal_core::values::{Path, ValuesFile};
 
 use crate::cli::WriteArgs;
 use crate::{diff, write};
@@ -66,10 +67,12 @@ fn base_verb(verb: &str) -> &str {
 }
 
 /// Runs `edit` on `file` and writes the result as `how` says: in place (locked, atomic), to
-/// `--output`, or as a `--dry-run` diff on stdout.
+/// `--output`, or as a `--dry-run` diff on stdout. The diff hides every plaintext where a
+/// sealed value belongs, and the old value at `sealing` (the path about to be sealed).
 pub(crate) fn apply(
     file: &str,
     how: &WriteArgs,
+    sealing: Option<&Path>,
     edit: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
 ) -> Result<Applied> {
     if how.dry_run || how.output.is_some() {
@@ -81,7 +84,14 @@ pub(crate) fn apply(
         let new = edit(&old)?;
         return match how.output.as_deref() {
             None => {
-                write::to_stdout(diff::unified(file, &old, &new).as_bytes())?;
+                let hidden = |bytes: &[u8], also| {
+                    ValuesFile::parse(bytes, file)
+                        .map(|values| values.positions_to_hide(also))
+                        .unwrap_or_default()
+                };
+                let (hide_old, hide_new) = (hidden(&old, sealing), hidden(&new, None));
+                let diff = diff::unified(file, &old, &new, &hide_old, &hide_new);
+                write::to_stdout(diff.as_bytes())?;
                 Ok(Applied::Previewed)
             }
             Some("-") => {

@@ -161,6 +161,19 @@ pub(crate) fn settle_trailing_newline(value: &mut Vec<u8>, trim: bool) {
     }
 }
 
+/// Refuses an empty value unless `allow_empty`: a producer that failed upstream of a pipe
+/// (`vault read ... | offseal set ...`) leaves stdin empty, and sealing that ships an empty
+/// secret.
+pub(crate) fn refuse_empty(value: &[u8], allow_empty: bool) -> Result<()> {
+    if value.is_empty() && !allow_empty {
+        anyhow::bail!(
+            "the value is empty, so nothing was sealed (did the command feeding stdin fail?); \
+             give --allow-empty to seal an empty value"
+        );
+    }
+    Ok(())
+}
+
 /// Removes one trailing `\n` or `\r\n`.
 fn trim_one_newline(value: &mut Vec<u8>) {
     if value.ends_with(b"\r\n") {

@@ -181,6 +181,11 @@ pub(crate) struct RawArgs {
     /// Remove one trailing newline (\n or \r\n) from the value before sealing it.
     #[arg(long)]
     pub(crate) trim_newline: bool,
+
+    /// Seal an empty value. Without it an empty value is refused: it is nearly always a
+    /// command feeding stdin that failed.
+    #[arg(long)]
+    pub(crate) allow_empty: bool,
 }
 
 #[derive(Debug, Args)]
@@ -318,6 +323,11 @@ pub(crate) struct SetArgs {
     /// Remove one trailing newline (\n or \r\n) from the value.
     #[arg(long)]
     pub(crate) trim_newline: bool,
+
+    /// Set an empty value. Without it an empty value is refused and the file left alone: it
+    /// is nearly always a command feeding stdin that failed (`vault read ... | offseal set`).
+    #[arg(long)]
+    pub(crate) allow_empty: bool,
 
     #[command(flatten)]
     pub(crate) write: WriteArgs,

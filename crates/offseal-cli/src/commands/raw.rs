@@ -16,6 +16,7 @@ pub(crate) fn run(args: &RawArgs) -> Result<ExitCode> {
         input::Limit::secret("--from-file"),
     )?;
     input::settle_trailing_newline(&mut value, args.trim_newline);
+    input::refuse_empty(&value, args.allow_empty)?;
     let sealed = offseal_core::seal(&key, &target, &value)?;
     write::to_stdout(sealed.as_bytes())?;
     Ok(ExitCode::SUCCESS)

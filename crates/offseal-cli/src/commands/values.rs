@@ -34,7 +34,7 @@ fn seal_file(
     at: Option<&Path>,
 ) -> Result<String> {
     let mut what = String::new();
-    let applied = apply(file, &args.write, |old| {
+    let applied = apply(file, &args.write, None, |old| {
         let sealed = ValuesFile::parse(old, file)?
             .seal_credentials(credentials, at, params)
             .map_err(|e| target::explain(e, &args.target, EXAMPLE))?;
