@@ -4,6 +4,9 @@
 
 mod bench;
 mod interop;
+mod paths;
+mod peers;
+mod process;
 
 use std::process::ExitCode;
 
