@@ -69,8 +69,13 @@ pub(crate) enum Command {
   printf '%s' \"$TOKEN\" | offseal set values.yaml app.token --cert controller.crt -n ns --name app")]
     Set(SetArgs),
 
-    /// Lint values files without keys: plaintext or malformed data where a sealed value
-    /// belongs, data sized for another key than --cert. Exit 1 on any problem.
+    /// Lint values files without keys: plaintext, nothing or malformed data where a sealed
+    /// value belongs, data sized for another key than --cert, a missing tenant id. Exit 1 on
+    /// any problem.
+    ///
+    /// Made for pre-commit and CI: every value with an `# offseal:` comment must be sealed;
+    /// files that are not values files (Helm templates, multi-document manifests) are noted
+    /// and skipped; a chart's own values.yaml (beside Chart.yaml) may keep empty placeholders.
     Check(CheckArgs),
 
     /// Open every sealed value with the controller's private keys and report, per value,
@@ -110,6 +115,24 @@ pub(crate) enum Command {
 
     /// Show what a certificate is, whether it can be used today, and its fingerprint.
     Cert(CertArgs),
+
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:
+  offseal completions bash > ~/.local/share/bash-completion/completions/offseal
+  offseal completions zsh > \"${fpath[1]}/_offseal\"
+  offseal completions fish > ~/.config/fish/completions/offseal.fish")]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff).
+    #[command(after_help = "Example:\n  offseal man > ~/.local/share/man/man1/offseal.1")]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub(crate) shell: clap_complete::Shell,
 }
 
 /// Where the controller's certificate comes from.
