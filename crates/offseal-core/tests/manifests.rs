@@ -534,3 +534,23 @@ fn verify_reports_every_item_and_owner_references_follow_the_controller() {
     );
     assert!(skipped.owner_reference().is_none());
 }
+
+/// Found by fuzzing (FUZZING.md, F1): serde fills a struct from a sequence by position, so a
+/// list document was read as a Secret or SealedSecret, bypassing the kind check.
+#[test]
+fn documents_that_are_not_mappings_are_refused() {
+    for (input, what) in [
+        ("- v1\n- Secret\n- {}\n", "a list"),
+        ("[\"bitnami.com/v1alpha1\", \"SealedSecret\"]", "a list"),
+        ("just text\n", "a string"),
+        ("42\n", "a number"),
+    ] {
+        let expected = format!(
+            "in.yaml: document 1: is {what}, not a Kubernetes object (a mapping with apiVersion and kind)"
+        );
+        let secret = manifest::read_secrets(input.as_bytes(), "in.yaml").unwrap_err();
+        assert_eq!(secret.to_string(), expected, "{input:?}");
+        let sealed = manifest::read_sealed_secrets(input.as_bytes(), "in.yaml").unwrap_err();
+        assert_eq!(sealed.to_string(), expected, "{input:?}");
+    }
+}
