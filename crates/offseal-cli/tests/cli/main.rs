@@ -8,6 +8,7 @@ mod util;
 
 mod cert;
 mod check;
+mod credentials;
 mod kubeseal;
 mod raw;
 mod reseal;
