@@ -53,9 +53,11 @@ pub(crate) enum Command {
     /// every other byte of the file stays as it was. A comment above `keyvault_credentials`
     /// records the target and certificate (nothing secret), so later runs need only --cert.
     ///
-    /// Credentials, per part, from: --credentials (the JSON `az ad sp create-for-rbac` prints),
-    /// then --client-id / --tenant-id, then AZURE_CLIENT_ID, AZURE_CLIENT_SECRET and
-    /// AZURE_TENANT_ID, then a hidden prompt on a terminal. The secret is never an argument.
+    /// Credentials, per part, from: --credentials (the JSON `az ad sp create-for-rbac` prints,
+    /// with or without --sdk-auth), then --client-id / --tenant-id, then AZURE_CLIENT_ID,
+    /// AZURE_CLIENT_SECRET and AZURE_TENANT_ID, then a hidden prompt on a terminal. The secret is
+    /// never an argument. Without a tenant id from these, the file must already hold one (a
+    /// GUID at azure_tenant_id).
     #[command(after_help = "Examples:
   az ad sp create-for-rbac -n app | offseal values values.yaml --cert controller.crt \\
       -n tenant-a --name azure-keyvault-credentials --credentials -
@@ -296,7 +298,8 @@ pub(crate) struct ValuesArgs {
     pub(crate) at: Option<String>,
 
     /// The JSON that `az ad sp create-for-rbac` or `az ad sp credential reset` prints
-    /// (`appId`, `password`, `tenant`), from a file or - for stdin.
+    /// (`appId`, `password`, `tenant`), or the --sdk-auth form GitHub's AZURE_CREDENTIALS holds
+    /// (`clientId`, `clientSecret`, `tenantId`), from a file or - for stdin (not with --cert -).
     #[arg(long, value_name = "FILE")]
     pub(crate) credentials: Option<String>,
 
@@ -304,7 +307,8 @@ pub(crate) struct ValuesArgs {
     #[arg(long, value_name = "ID", conflicts_with = "credentials")]
     pub(crate) client_id: Option<String>,
 
-    /// The tenant id, written plain; not secret.
+    /// The tenant id, written plain; not secret. Needed unless the credentials JSON,
+    /// AZURE_TENANT_ID or the file (a GUID at azure_tenant_id) give it.
     #[arg(long, value_name = "ID", conflicts_with = "credentials")]
     pub(crate) tenant_id: Option<String>,
 

@@ -8,6 +8,7 @@ mod util;
 
 mod cert;
 mod check;
+mod credentials;
 mod docs;
 mod kubeseal;
 mod raw;
