@@ -259,7 +259,8 @@ stringData:
         let secret = manifest::read_secrets(SECRET.as_bytes(), "s.yaml")
             .unwrap()
             .remove(0);
-        secret.seal_with_rng(
+        offseal_core::hazmat::seal_secret_with_rng(
+            &secret,
             &mut ChaCha8Rng::from_seed([1; 32]),
             &common::sealing_key("controller-2048"),
             options,
@@ -467,14 +468,14 @@ stringData:
         let new_key = common::sealing_key("rotated-4096");
         let retarget =
             offseal_core::Retarget::new(Some(Scope::NamespaceWide), Some("tenant-b"), None);
-        let new = old
-            .reseal_with_rng(
-                &mut ChaCha8Rng::from_seed([2; 32]),
-                &old_keys,
-                &new_key,
-                &retarget,
-            )
-            .unwrap();
+        let new = offseal_core::hazmat::reseal_sealed_secret_with_rng(
+            &old,
+            &mut ChaCha8Rng::from_seed([2; 32]),
+            &old_keys,
+            &new_key,
+            &retarget,
+        )
+        .unwrap();
         assert_eq!(new.metadata.namespace.as_deref(), Some("tenant-b"));
         assert_eq!(new.metadata.name.as_deref(), Some("creds"));
         assert_eq!(new.scope(), Scope::NamespaceWide);
@@ -488,7 +489,8 @@ stringData:
             .secret;
         assert_eq!(opened.data["password"].expose_secret(), b"hunter2");
         assert_eq!(opened.metadata.namespace.as_deref(), Some("tenant-b"));
-        let wrong = old.reseal_with_rng(
+        let wrong = offseal_core::hazmat::reseal_sealed_secret_with_rng(
+            &old,
             &mut ChaCha8Rng::from_seed([2; 32]),
             &common::unsealing_keys(&["rotated-4096"]),
             &new_key,

@@ -110,7 +110,7 @@ impl ValuesFile {
     ///
     /// # Errors
     /// As [`ValuesFile::seal_credentials`].
-    pub fn seal_credentials_with_rng<R: TryCryptoRng + ?Sized>(
+    pub(crate) fn seal_credentials_with_rng<R: TryCryptoRng + ?Sized>(
         &self,
         rng: &mut R,
         credentials: &Credentials,
@@ -192,7 +192,7 @@ impl ValuesFile {
     ///
     /// # Errors
     /// As [`ValuesFile::seal_credentials`].
-    pub fn set_sealed_with_rng<R: TryCryptoRng + ?Sized>(
+    pub(crate) fn set_sealed_with_rng<R: TryCryptoRng + ?Sized>(
         &self,
         rng: &mut R,
         path: &Path,
@@ -242,7 +242,7 @@ impl ValuesFile {
     ///
     /// # Errors
     /// As [`ValuesFile::reseal`].
-    pub fn reseal_with_rng<R: TryCryptoRng + ?Sized>(
+    pub(crate) fn reseal_with_rng<R: TryCryptoRng + ?Sized>(
         &self,
         rng: &mut R,
         keys: &UnsealingKeys,
