@@ -9,7 +9,7 @@
 //! ([`Certificate`], [`SealingKey`], [`Target`], [`Envelope`], [`UnsealingKeys`], and the
 //! [`manifest`], [`values`] and [`azure`] namespaces). Sealing always draws its
 //! session keys from the operating system's generator; deterministic twins for tests live
-//! behind the `hazmat` feature ([`hazmat`]). The library never reads the clock, the environment or
+//! behind the `hazmat` feature (`offseal_core::hazmat`). The library never reads the clock, the environment or
 //! the terminal: callers pass them in.
 //!
 //! ```
@@ -71,7 +71,7 @@ pub use outcome::{Outcome, ValueState};
 pub use error::{CertificateProblem, Error, MalformedReason, Result};
 pub use time::Timestamp;
 
-/// Re-exported: the random-number traits the [`hazmat`] functions take.
+/// Re-exported: the random-number traits the `hazmat` functions take.
 pub use rsa::rand_core;
 /// Re-exported: the secret wrappers plaintexts come in.
 pub use secrecy;
