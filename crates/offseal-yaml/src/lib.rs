@@ -75,7 +75,7 @@
 //! - `path`: [`Path`] and [`Segment`].
 //! - `error`: [`Error`] and [`NodeKind`].
 //! - `dotted`: the text form of a path (`a.b\.c`), parsed and written back.
-//! - `tree`: the node tree with byte spans, built from the parser's events; compact (36 bytes
+//! - `tree`: the node tree with byte spans, built from the parser's events; compact (28 bytes
 //!   a node, scalar text as spans of the source), so memory stays a small multiple of the input.
 //! - `locate`: following a path through the tree to a key, or to where a missing key goes.
 //! - `comments`: a block-mapping key's line and the full-line comments directly above it.

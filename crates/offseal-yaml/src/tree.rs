@@ -1,10 +1,10 @@
 //! A compact node tree built from granit-parser events, with exact byte spans.
 //!
-//! Memory stays proportional to the input: a node is 36 bytes (offsets, lines and columns in
+//! Memory stays proportional to the input: a node is 28 bytes (offsets, lines and columns in
 //! 32 bits), the children of every collection sit in one shared array, and a scalar's text is
-//! a span of the source unless its decoded value differs from the source (escapes, folding,
-//! block scalars), when it goes into one shared string. The rare tags and block-scalar headers
-//! live in side tables.
+//! its span of the source unless its decoded value differs from the source (escapes, folding,
+//! block scalars), when it goes into one shared string. The rare anchors, tags and
+//! block-scalar headers live in side tables.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -73,11 +73,15 @@ pub(crate) struct NodeTag {
     pub(crate) is_str: bool,
 }
 
-/// Where a scalar's decoded text is: `start..end` of the source, or of the tree's own text.
+/// Where a scalar's decoded text is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Text {
-    Source(u32, u32),
-    Own(u32, u32),
+    /// The node's span of the source.
+    Span,
+    /// The node's span without its first and last byte (the quotes).
+    Inner,
+    /// A copy: the range at this index of [`Tree::owned`], in [`Tree::own`].
+    Own(u32),
 }
 
 /// A run of a tree's shared child array.
@@ -105,12 +109,11 @@ pub(crate) enum Kind {
     },
     /// The anchor id the alias refers to.
     Alias(u32),
+    /// The column of the keys of a block mapping is the node's `col`.
     Map {
         flow: bool,
         /// In [`Tree::entries`].
         entries: Run,
-        /// Column of the keys of a block mapping.
-        indent: u32,
     },
     Seq {
         flow: bool,
@@ -125,12 +128,14 @@ pub(crate) struct Node {
     /// Byte range of the node's span (for collections: from the start event to the end event).
     start: u32,
     end: u32,
-    /// Line (from 1) and column (from 0, in characters) of the start.
+    /// Line (from 1) and column (from 0, in characters) of the start; for a mapping, the
+    /// column of its keys (see [`Node::indent`]).
     line: u32,
     col: u32,
-    /// Anchor id, 0 when none.
-    anchor: u32,
 }
+
+// The size that keeps a dense file's tree at a few bytes per input byte.
+const _: () = assert!(size_of::<Node>() == 28);
 
 static MISSING: Node = Node {
     kind: Kind::Alias(0),
@@ -138,7 +143,6 @@ static MISSING: Node = Node {
     end: 0,
     line: 0,
     col: 0,
-    anchor: 0,
 };
 
 impl Node {
@@ -158,15 +162,10 @@ impl Node {
         big(self.col)
     }
 
-    /// Anchor id, 0 when none.
-    pub(crate) fn anchor(&self) -> usize {
-        big(self.anchor)
-    }
-
     /// The key column of a block mapping.
     pub(crate) fn indent(&self) -> Option<usize> {
         match self.kind {
-            Kind::Map { indent, .. } => Some(big(indent)),
+            Kind::Map { .. } => Some(big(self.col)),
             _ => None,
         }
     }
@@ -292,6 +291,10 @@ pub(crate) struct Tree {
     items: Vec<NodeId>,
     /// Decoded scalar text that is not a span of the source.
     own: String,
+    /// Ranges of `own`, for [`Text::Own`].
+    owned: Vec<(u32, u32)>,
+    /// Anchor ids, by node (sorted).
+    anchors: Vec<(NodeId, u32)>,
     /// Tags, by node (sorted).
     tags: Vec<(NodeId, NodeTag)>,
     /// For block scalars: the byte range of the header (`|`, `>-`, `|+2`, ...), by node (sorted).
@@ -323,18 +326,36 @@ impl Tree {
 
     /// The decoded text, if `id` is a scalar.
     pub(crate) fn value(&self, id: NodeId) -> Option<&str> {
-        match self.node(id).kind {
-            Kind::Scalar { text, .. } => Some(self.text(text)),
+        let node = self.node(id);
+        match node.kind {
+            Kind::Scalar { text, .. } => Some(self.text(node, text)),
             _ => None,
         }
     }
 
-    fn text(&self, text: Text) -> &str {
+    fn text(&self, node: &Node, text: Text) -> &str {
         let (from, start, end) = match text {
-            Text::Source(s, e) => (&self.src, s, e),
-            Text::Own(s, e) => (&self.own, s, e),
+            Text::Span => (&self.src, node.start, node.end),
+            Text::Inner => (
+                &self.src,
+                node.start.saturating_add(1),
+                node.end.saturating_sub(1),
+            ),
+            Text::Own(i) => {
+                let (s, e) = self.owned.get(big(i)).copied().unwrap_or_default();
+                (&self.own, s, e)
+            }
         };
         from.get(big(start)..big(end)).unwrap_or("")
+    }
+
+    /// The anchor id of a node, 0 when none.
+    pub(crate) fn anchor(&self, id: NodeId) -> usize {
+        self.anchors
+            .binary_search_by_key(&id, |(n, _)| *n)
+            .ok()
+            .and_then(|i| self.anchors.get(i))
+            .map_or(0, |&(_, a)| big(a))
     }
 
     /// The entries of a mapping (none for anything else).
@@ -366,18 +387,20 @@ impl Tree {
 
     /// Whether `id` has an anchor that some alias refers to.
     pub(crate) fn is_referenced(&self, id: NodeId) -> bool {
-        let anchor = self.node(id).anchor;
+        let anchor = small(self.anchor(id));
         anchor != 0 && self.referenced.contains(&anchor)
     }
 
     /// Whether this is a null scalar: plain, untagged, and empty, `~` or `null`.
     pub(crate) fn is_null(&self, id: NodeId) -> bool {
-        match self.node(id).kind {
+        let node = self.node(id);
+        match node.kind {
             Kind::Scalar {
                 text,
                 style: Style::Plain,
             } => {
-                self.tag(id).is_none() && matches!(self.text(text), "~" | "null" | "Null" | "NULL")
+                self.tag(id).is_none()
+                    && matches!(self.text(node, text), "~" | "null" | "Null" | "NULL")
             }
             _ => false,
         }
@@ -411,10 +434,8 @@ impl Tree {
         style: Style,
         like: Option<(&Tree, NodeId)>,
     ) -> NodeId {
-        let start = small(self.own.len());
-        self.own.push_str(value);
         let kind = Kind::Scalar {
-            text: Text::Own(start, small(self.own.len())),
+            text: self.own_text(value),
             style,
         };
         let node = match like {
@@ -425,10 +446,25 @@ impl Tree {
             None => Node { kind, ..MISSING },
         };
         let id = self.push(node);
-        if let Some(tag) = like.and_then(|(from, old)| from.tag(old)) {
-            self.tags.push((id, tag.clone()));
+        if let Some((from, old)) = like {
+            if let Some(tag) = from.tag(old) {
+                self.tags.push((id, tag.clone()));
+            }
+            let anchor = from.anchor(old);
+            if anchor != 0 {
+                self.anchors.push((id, small(anchor)));
+            }
         }
         id
+    }
+
+    /// Copies `value` into the tree's own text.
+    fn own_text(&mut self, value: &str) -> Text {
+        let start = small(self.own.len());
+        self.own.push_str(value);
+        let index = small(self.owned.len());
+        self.owned.push((start, small(self.own.len())));
+        Text::Own(index)
     }
 
     /// Adds a new block mapping (for the expected data).
@@ -442,8 +478,8 @@ impl Tree {
             kind: Kind::Map {
                 flow: false,
                 entries: run,
-                indent: small(indent),
             },
+            col: small(indent),
             ..MISSING
         })
     }
@@ -632,7 +668,6 @@ impl Builder {
             end: small(item.end),
             line: small(item.line),
             col: small(item.col),
-            anchor: small(item.anchor),
         };
         let id = match item.kind {
             ItemKind::Scalar {
@@ -650,15 +685,11 @@ impl Builder {
             }
             ItemKind::Alias(anchor) => {
                 self.tree.referenced.insert(small(anchor));
-                self.tree.push(Node {
-                    anchor: 0,
-                    ..node(Kind::Alias(small(anchor)))
-                })
+                self.tree.push(node(Kind::Alias(small(anchor))))
             }
             ItemKind::MapStart { flow } => self.tree.push(node(Kind::Map {
                 flow,
                 entries: Run::default(),
-                indent: small(item.col),
             })),
             ItemKind::SeqStart { flow } => self.tree.push(node(Kind::Seq {
                 flow,
@@ -671,6 +702,9 @@ impl Builder {
         };
         if let Some(tag) = item.tag {
             self.tree.tags.push((id, tag));
+        }
+        if item.anchor != 0 {
+            self.tree.anchors.push((id, small(item.anchor)));
         }
         self.attach(id, item.indent);
         // Its children go above the entry or item that holds it.
@@ -691,16 +725,13 @@ impl Builder {
     /// same; else a copy in the tree's own text.
     fn text(&mut self, src: &str, value: &str, style: Style, start: usize, end: usize) -> Text {
         if src.get(start..end) == Some(value) {
-            return Text::Source(small(start), small(end));
+            return Text::Span;
         }
         let quoted = matches!(style, Style::SingleQuoted | Style::DoubleQuoted);
         if quoted && end >= start + 2 && src.get(start + 1..end - 1) == Some(value) {
-            return Text::Source(small(start + 1), small(end - 1));
+            return Text::Inner;
         }
-        let own = &mut self.tree.own;
-        let from = small(own.len());
-        own.push_str(value);
-        Text::Own(from, small(own.len()))
+        self.tree.own_text(value)
     }
 
     /// Ends the innermost collection at `end`: its children move into the tree.
@@ -736,11 +767,7 @@ impl Builder {
             return;
         };
         match &mut parent.kind {
-            Kind::Map {
-                indent: map_indent,
-                flow,
-                ..
-            } => {
+            Kind::Map { flow, .. } => {
                 let is_key = frame.key.is_none();
                 match frame.key.take() {
                     Some(key) => self.entries.push((key, id)),
@@ -751,7 +778,7 @@ impl Builder {
                     && !*flow
                     && let Some(indent) = indent
                 {
-                    *map_indent = small(indent);
+                    parent.col = small(indent);
                 }
             }
             Kind::Seq { .. } => self.items.push(id),
@@ -770,6 +797,8 @@ impl Builder {
         tree.entries.shrink_to_fit();
         tree.items.shrink_to_fit();
         tree.own.shrink_to_fit();
+        tree.owned.shrink_to_fit();
+        tree.anchors.shrink_to_fit();
         tree.tags.shrink_to_fit();
         tree.headers.shrink_to_fit();
         tree.content.finish();

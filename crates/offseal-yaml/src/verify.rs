@@ -170,7 +170,7 @@ impl<'t> Expected<'t> {
         let (xn, y) = (xt.node(x), actual.node(a));
         let mut differ = || diffs.push(to_path(path));
         let tags_equal = xt.tag(x).map(|t| &t.resolved) == actual.tag(a).map(|t| &t.resolved);
-        if !tags_equal || xn.anchor() != y.anchor() {
+        if !tags_equal || xt.anchor(x) != actual.anchor(a) {
             differ();
             return;
         }
@@ -268,7 +268,7 @@ impl<'t> Expected<'t> {
         let (tree, id, is_new) = self.resolve(x);
         let node = tree.node(id);
         let tag = tree.tag(id).map(|t| t.resolved.as_str());
-        if tag != item.tag.as_ref().map(|t| t.resolved.as_str()) || node.anchor() != item.anchor {
+        if tag != item.tag.as_ref().map(|t| t.resolved.as_str()) || tree.anchor(id) != item.anchor {
             return false;
         }
         match (node.kind, item.kind) {

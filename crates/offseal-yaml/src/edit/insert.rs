@@ -58,7 +58,7 @@ impl Plan<'_> {
             Site::Null { value: id, entry } => {
                 let node = self.node(id);
                 let line = entry.map_or(node.line(), |(k, _)| self.node(k).line());
-                if node.anchor() != 0 || self.tree().tag(id).is_some() {
+                if self.tree().anchor(id) != 0 || self.tree().tag(id).is_some() {
                     return Err(Error::Unsupported {
                         path: path.prefix(at),
                         line,
