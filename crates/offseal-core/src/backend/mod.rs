@@ -147,12 +147,16 @@ impl RsaPrivateKey {
         &self.fingerprint
     }
 
-    /// Opens an OAEP block; any failure is opaque on purpose (no padding oracle detail).
+    /// Opens an OAEP block: `Ok(None)` for any block that does not open, opaque on purpose (no
+    /// padding-oracle detail), the same for every backend.
+    ///
+    /// # Errors
+    /// [`crate::Error::Rng`] when the pure-Rust backend cannot draw its blinding factors.
     pub(crate) fn decrypt_oaep(
         &self,
         label: &[u8],
         ciphertext: &[u8],
-    ) -> Option<Zeroizing<Vec<u8>>> {
+    ) -> Result<Option<Zeroizing<Vec<u8>>>> {
         self.op.decrypt(label, ciphertext)
     }
 }
