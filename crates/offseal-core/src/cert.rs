@@ -9,7 +9,7 @@ use x509_cert::Certificate as X509Certificate;
 use x509_cert::der::{Decode, Encode};
 use x509_cert::spki::SubjectPublicKeyInfoRef;
 
-use crate::backend::{KeyProblem, RsaPublicKey};
+use crate::backend::{KeyProblem, MAX_BITS, RsaPublicKey};
 use crate::error::{CertificateProblem, Error, Result};
 use crate::pem;
 use crate::time::Timestamp;
@@ -49,7 +49,7 @@ pub enum Validity {
     Unknown,
 }
 
-/// A parsed certificate (or bare public key) holding an RSA key of at least 2048 bits.
+/// A parsed certificate (or bare public key) holding an RSA key of 2048 to 8192 bits.
 #[derive(Clone)]
 pub struct Certificate {
     source_name: String,
@@ -64,7 +64,8 @@ impl Certificate {
     /// `source_name` (a file name or URL) is only used in error messages.
     ///
     /// # Errors
-    /// [`Error::Certificate`]: unreadable, not RSA, or under [`MIN_RSA_BITS`].
+    /// [`Error::Certificate`]: unreadable, not RSA, under [`MIN_RSA_BITS`] or over 8192 bits,
+    /// or with a public exponent above 2^31-1 (see [`CertificateProblem`]).
     pub fn parse(bytes: &[u8], source_name: &str) -> Result<Certificate> {
         let fail = |reason| Error::Certificate {
             source_name: source_name.to_owned(),
@@ -111,6 +112,13 @@ impl Certificate {
         let key = RsaPublicKey::from_spki_der(&spki_der, MIN_RSA_BITS).map_err(|e| {
             fail(match e {
                 KeyProblem::TooSmall(bits) => CertificateProblem::TooSmall { bits },
+                KeyProblem::TooLarge(bits) => CertificateProblem::TooLarge {
+                    bits,
+                    max: MAX_BITS,
+                },
+                KeyProblem::ExponentTooLarge(exponent) => {
+                    CertificateProblem::ExponentTooLarge { exponent }
+                }
                 KeyProblem::Unreadable(why) => {
                     CertificateProblem::Unreadable(format!("bad RSA public key: {why}"))
                 }

@@ -12,8 +12,9 @@
 //! and the whole is written as standard base64 with padding. The zero nonce is safe because
 //! every key encrypts exactly one message.
 
-use aes_gcm::aead::{Aead, KeyInit};
-use aes_gcm::{Aes256Gcm, Nonce};
+use aes_gcm::aead::inout::InOutBuf;
+use aes_gcm::aead::{Aead, AeadInOut as _, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce, Tag};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use rsa::rand_core::TryCryptoRng;
@@ -138,15 +139,27 @@ impl Envelope {
 
     /// Opens the AES-GCM part with an unwrapped session key; `None` if it does not open.
     /// Unwrapping the session key is the job of the private keys ([`crate::UnsealingKeys`]).
+    ///
+    /// Only a 32-byte (AES-256) key is taken, the only kind kubeseal makes. The controller is
+    /// laxer: Go's `aes.NewCipher` also takes 16 and 24 bytes, so a crafted value with an
+    /// AES-128 key would open there but not here.
+    ///
+    /// The plaintext is written once, into a buffer of its exact size that becomes the
+    /// [`SecretSlice`]: no reallocation leaves a copy behind in freed memory. GCM checks the
+    /// tag before it decrypts, so on failure the buffer holds nothing but zeros.
     pub(crate) fn open_with_session_key(&self, session_key: &[u8]) -> Option<SecretSlice<u8>> {
         if session_key.len() != SESSION_KEY_LEN {
             return None;
         }
         let cipher = Aes256Gcm::new_from_slice(session_key).ok()?;
+        let (ciphertext, tag) = self.aes_ciphertext().split_at(self.plaintext_len());
+        let tag = Tag::try_from(tag).ok()?;
+        let mut plaintext = vec![0u8; ciphertext.len()].into_boxed_slice();
+        let buffer = InOutBuf::new(ciphertext, &mut plaintext).ok()?;
         cipher
-            .decrypt(&Nonce::default(), self.aes_ciphertext())
-            .ok()
-            .map(SecretSlice::from)
+            .decrypt_inout_detached(&Nonce::default(), b"", buffer, &tag)
+            .ok()?;
+        Some(SecretSlice::new(plaintext))
     }
 }
 

@@ -267,6 +267,18 @@ pub enum CertificateProblem {
         /// Its size.
         bits: usize,
     },
+    /// The RSA key is larger than offseal's RSA libraries accept (8192 bits).
+    TooLarge {
+        /// Its size.
+        bits: usize,
+        /// The largest size accepted.
+        max: usize,
+    },
+    /// The RSA public exponent is larger than Go's crypto/rsa accepts (2^31-1).
+    ExponentTooLarge {
+        /// The exponent in decimal, or "a N-bit number" when it does not fit 64 bits.
+        exponent: String,
+    },
     /// `notAfter` is in the past (kubeseal refuses such certificates too).
     Expired {
         /// `notAfter`, as "January 2, 2006".
@@ -289,6 +301,16 @@ impl fmt::Display for CertificateProblem {
             CertificateProblem::TooSmall { bits } => {
                 write!(f, "the RSA key has {bits} bits; at least 2048 are needed")
             }
+            CertificateProblem::TooLarge { bits, max } => write!(
+                f,
+                "the certificate's RSA key is {bits} bits; offseal accepts at most {max} (the \
+                 controller's keys are 4096 bits unless its --key-size says otherwise)"
+            ),
+            CertificateProblem::ExponentTooLarge { exponent } => write!(
+                f,
+                "the certificate's RSA public exponent is {exponent}; kubeseal, the controller \
+                 (Go's crypto/rsa) and offseal accept at most 2147483647 (2^31-1)"
+            ),
             CertificateProblem::Expired { on } => {
                 write!(f, "failed to encrypt using an expired certificate on {on}")
             }

@@ -97,7 +97,8 @@ impl UnsealingKeys {
     /// # Errors
     /// [`Error::NoPrivateKeys`] for an empty set; [`Error::NoKeyCouldDecrypt`] when no key
     /// opens it, whatever the reason (wrong key, wrong target, tampered bytes): the reason is
-    /// not told, as the controller does not tell it.
+    /// not told, as the controller does not tell it. [`Error::Rng`] if the pure-Rust backend
+    /// cannot draw the random factors that blind its private-key operation.
     pub fn open(&self, envelope: &Envelope, target: &Target) -> Result<SecretSlice<u8>> {
         self.open_label(envelope, &target.label())
     }
@@ -107,14 +108,15 @@ impl UnsealingKeys {
         if self.keys.is_empty() {
             return Err(Error::NoPrivateKeys);
         }
-        self.keys
-            .iter()
-            .filter(|key| key.size() == envelope.rsa_size())
-            .find_map(|key| {
-                let session_key = key.decrypt_oaep(label, envelope.rsa_ciphertext())?;
-                envelope.open_with_session_key(&session_key)
-            })
-            .ok_or(Error::NoKeyCouldDecrypt)
+        for key in self.keys.iter().filter(|k| k.size() == envelope.rsa_size()) {
+            let Some(session_key) = key.decrypt_oaep(label, envelope.rsa_ciphertext())? else {
+                continue;
+            };
+            if let Some(plaintext) = envelope.open_with_session_key(&session_key) {
+                return Ok(plaintext);
+            }
+        }
+        Err(Error::NoKeyCouldDecrypt)
     }
 
     /// Opens a base64 sealed value for `label`.

@@ -66,19 +66,24 @@ impl PrivateOp {
         Ok(PrivateOp(oaep))
     }
 
-    pub(super) fn decrypt(&self, label: &[u8], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    /// `Ok(None)` for any block that does not decrypt (AWS-LC checks the whole of RFC 8017
+    /// §7.1.2, leading zero byte included, in constant time); never `Err`.
+    pub(super) fn decrypt(
+        &self,
+        label: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<Option<Zeroizing<Vec<u8>>>> {
         let mut out = Zeroizing::new(vec![0u8; self.0.min_output_size()]);
-        let len = self
-            .0
-            .decrypt(
-                &OAEP_SHA256_MGF1SHA256,
-                ciphertext,
-                &mut out,
-                label_arg(label),
-            )
-            .ok()?
-            .len();
+        let Ok(plaintext) = self.0.decrypt(
+            &OAEP_SHA256_MGF1SHA256,
+            ciphertext,
+            &mut out,
+            label_arg(label),
+        ) else {
+            return Ok(None);
+        };
+        let len = plaintext.len();
         out.truncate(len);
-        Some(out)
+        Ok(Some(out))
     }
 }

@@ -26,8 +26,22 @@ mod oaep;
 /// The RSA implementation that does the OAEP operations: `"aws-lc"` or `"rust"`.
 pub const RSA_BACKEND: &str = imp::NAME;
 
-/// Largest modulus accepted (the controller uses 4096 bits).
-const MAX_BITS: usize = 16384;
+/// Largest modulus accepted, in bits: the limit of both RSA libraries offseal builds on (AWS-LC
+/// refuses larger keys for OAEP, and `rsa`'s `PublicKey::MAX_SIZE` is 8192), so that a
+/// certificate seals with either backend or with neither.
+///
+/// The controller itself has no such limit: it generates its key with Go's `rsa.GenerateKey`
+/// at `--key-size` bits (4096 by default), and Go's crypto/rsa and crypto/x509 put no upper
+/// bound on the modulus of a key they encrypt or decrypt with (only crypto/tls caps the RSA
+/// keys of TLS peers at 8192 bits, which does not apply to the sealing certificate). So a
+/// controller started with `--key-size` above 8192 works with kubeseal but not with offseal,
+/// and the error says so.
+pub(crate) const MAX_BITS: usize = 8192;
+
+/// Largest public exponent accepted: Go's crypto/rsa refuses any larger one ("crypto/rsa:
+/// public exponent too large", so that `int` means the same on 32- and 64-bit platforms); the
+/// controller and kubeseal could do nothing with such a key. AWS-LC and `rsa` go up to 2^33-1.
+pub(crate) const MAX_PUBLIC_EXPONENT: u64 = (1 << 31) - 1;
 
 /// Why a public key cannot be used.
 pub(crate) enum KeyProblem {
@@ -35,6 +49,11 @@ pub(crate) enum KeyProblem {
     Unreadable(String),
     /// Fewer bits than needed.
     TooSmall(usize),
+    /// More bits than [`MAX_BITS`].
+    TooLarge(usize),
+    /// A public exponent above [`MAX_PUBLIC_EXPONENT`]: its decimal value, or its size in bits
+    /// when it does not fit in 64.
+    ExponentTooLarge(String),
 }
 
 /// An RSA public key, ready to wrap session keys.
@@ -71,18 +90,27 @@ impl RsaPublicKey {
             return Err(KeyProblem::TooSmall(bits));
         }
         if bits > MAX_BITS {
-            return Err(unreadable(format!(
-                "a {bits}-bit modulus is more than {MAX_BITS}"
-            )));
+            return Err(KeyProblem::TooLarge(bits));
         }
         if n.last().is_none_or(|b| b & 1 == 0)
             || e.last().is_none_or(|b| b & 1 == 0)
             || bit_length(e) < 2
-            || bit_length(e) > 33
         {
             return Err(unreadable(
                 "not a valid RSA public key (modulus or exponent)".to_owned(),
             ));
+        }
+        // `e` is trimmed: up to 8 bytes fit a u64.
+        let exponent = (e.len() <= 8).then(|| e.iter().fold(0u64, |v, &b| v << 8 | u64::from(b)));
+        match exponent {
+            Some(value) if value <= MAX_PUBLIC_EXPONENT => {}
+            Some(value) => return Err(KeyProblem::ExponentTooLarge(value.to_string())),
+            None => {
+                return Err(KeyProblem::ExponentTooLarge(format!(
+                    "a {}-bit number",
+                    bit_length(e)
+                )));
+            }
         }
         let op = imp::PublicOp::new(n, e, der).map_err(KeyProblem::Unreadable)?;
         Ok(RsaPublicKey {
@@ -147,12 +175,16 @@ impl RsaPrivateKey {
         &self.fingerprint
     }
 
-    /// Opens an OAEP block; any failure is opaque on purpose (no padding oracle detail).
+    /// Opens an OAEP block: `Ok(None)` for any block that does not open, opaque on purpose (no
+    /// padding-oracle detail), the same for every backend.
+    ///
+    /// # Errors
+    /// [`crate::Error::Rng`] when the pure-Rust backend cannot draw its blinding factors.
     pub(crate) fn decrypt_oaep(
         &self,
         label: &[u8],
         ciphertext: &[u8],
-    ) -> Option<Zeroizing<Vec<u8>>> {
+    ) -> Result<Option<Zeroizing<Vec<u8>>>> {
         self.op.decrypt(label, ciphertext)
     }
 }

@@ -1,5 +1,6 @@
-//! RSA-OAEP encryption in pure Rust: EME-OAEP encoding (RFC 8017 §7.1.1) with SHA-256 and
-//! MGF1-SHA-256, and the public-key operation on crypto-bigint.
+//! RSA-OAEP in pure Rust, with SHA-256 and MGF1-SHA-256: EME-OAEP encoding (RFC 8017 §7.1.1)
+//! and the public-key operation on crypto-bigint, and EME-OAEP decoding (§7.1.2 step 3) for the
+//! pure-Rust backend's private-key operation.
 //!
 //! The `rsa` crate computes `m^e mod n` with a constant-time windowed exponentiation — right for
 //! private exponents, about twice the work needed for a public one. Here the exponent is public,
@@ -7,12 +8,23 @@
 //! operations depends only on `e`, and each Montgomery operation is constant-time in the secret
 //! base. The encoding draws its seed from the caller's RNG exactly as `rsa` does, and a test
 //! checks that both produce the same bytes.
+//!
+//! The decoder is ours because `rsa` 0.10's skips the check that the block's first byte is zero:
+//! a block with that byte set would open in the pure-Rust backend while AWS-LC and Go's
+//! crypto/rsa (the controller) refuse it. Every check is combined in constant time and the
+//! result is told only once, at the end, so timing shows no more than "valid or not".
+//!
+//! Secret copies: the encoded block is secret (whoever has it can unmask the session key), so
+//! its byte buffer, its big-integer and Montgomery forms and the multiplier's scratch space
+//! are all wiped after use. What crypto-bigint allocates inside one Montgomery step is wiped by
+//! the multiplier too (its `Drop`, with crypto-bigint's `zeroize` feature).
 
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
-use crypto_bigint::{BoxedUint, Odd};
+use crypto_bigint::{BoxedUint, MontyForm, MontyMultiplier as _, Odd};
 use rsa::rand_core::TryCryptoRng;
 use sha2::{Digest, Sha256};
-use zeroize::Zeroizing;
+use subtle::{Choice, ConditionallySelectable as _, ConstantTimeEq as _};
+use zeroize::{Zeroize as _, Zeroizing};
 
 use crate::error::{Error, Result};
 
@@ -49,20 +61,7 @@ impl OaepEncryptor {
         message: &[u8],
     ) -> Result<Vec<u8>> {
         let k = self.size;
-        if message.len() + 2 * HASH_LEN + 2 > k {
-            return Err(Error::Encrypt("message too long for RSA-OAEP"));
-        }
-        // EM = 0x00 || maskedSeed || maskedDB, DB = lHash || PS || 0x01 || M.
-        let mut em = Zeroizing::new(vec![0u8; k]);
-        let (seed, db) = em[1..].split_at_mut(HASH_LEN);
-        rng.try_fill_bytes(seed).map_err(|_| Error::Rng)?;
-        db[..HASH_LEN].copy_from_slice(&Sha256::digest(label));
-        let message_at = db.len() - message.len();
-        db[message_at - 1] = 1;
-        db[message_at..].copy_from_slice(message);
-        mgf1_xor(db, seed);
-        mgf1_xor(seed, db);
-
+        let em = encode(rng, k, label, message)?;
         let precision = self.params.bits_precision();
         let m = BoxedUint::from_be_slice(&em, precision)
             .map_err(|_| Error::Encrypt("RSA-OAEP encoding does not fit the modulus"))?;
@@ -74,18 +73,92 @@ impl OaepEncryptor {
         Ok(out.to_vec())
     }
 
-    /// `base^e mod n`, left-to-right over the bits of the public exponent.
+    /// `base^e mod n`, left-to-right over the bits of the public exponent, in place: one
+    /// accumulator and one multiplier, both wiped before they are freed (the base is secret).
     fn pow_public(&self, base: BoxedUint) -> BoxedUint {
-        let base = BoxedMontyForm::new(base, &self.params);
+        // `new` converts the integer's own limbs: no unwiped copy is left behind.
+        let mut base = BoxedMontyForm::new(base, &self.params);
         let mut acc = base.clone();
-        for bit in (0..self.e.bit_width_vartime().saturating_sub(1)).rev() {
-            acc = acc.square();
-            if self.e.bit_vartime(bit) {
-                acc = acc.mul(&base);
+        {
+            let mut multiplier = <BoxedMontyForm as MontyForm>::Multiplier::from(&self.params);
+            for bit in (0..self.e.bit_width_vartime().saturating_sub(1)).rev() {
+                multiplier.square_assign(&mut acc);
+                if self.e.bit_vartime(bit) {
+                    multiplier.mul_assign(&mut acc, &base);
+                }
             }
+            // The multiplier wipes its scratch space when dropped here.
         }
-        acc.retrieve()
+        let c = acc.retrieve();
+        base.zeroize();
+        acc.zeroize();
+        c
     }
+}
+
+/// EME-OAEP encoding (RFC 8017 §7.1.1, step 2) of `message` into a `k`-byte block, the seed
+/// drawn from `rng`.
+fn encode<R: TryCryptoRng + ?Sized>(
+    rng: &mut R,
+    k: usize,
+    label: &[u8],
+    message: &[u8],
+) -> Result<Zeroizing<Vec<u8>>> {
+    if message.len() + 2 * HASH_LEN + 2 > k {
+        return Err(Error::Encrypt("message too long for RSA-OAEP"));
+    }
+    // EM = 0x00 || maskedSeed || maskedDB, DB = lHash || PS || 0x01 || M.
+    let mut em = Zeroizing::new(vec![0u8; k]);
+    let (seed, db) = em[1..].split_at_mut(HASH_LEN);
+    rng.try_fill_bytes(seed).map_err(|_| Error::Rng)?;
+    db[..HASH_LEN].copy_from_slice(&Sha256::digest(label));
+    let message_at = db.len() - message.len();
+    db[message_at - 1] = 1;
+    db[message_at..].copy_from_slice(message);
+    mgf1_xor(db, seed);
+    mgf1_xor(seed, db);
+    Ok(em)
+}
+
+/// EME-OAEP decoding (RFC 8017 §7.1.2, step 3) with SHA-256, MGF1-SHA-256 and `label`.
+///
+/// `em` is the `k`-byte output of the RSA private operation; it is unmasked in place, so the
+/// caller must wipe it. Every check — `Y == 0`, `lHash' == lHash`, `PS` all zeros, the `0x01`
+/// separator — is computed without a branch or an early return and combined into one result;
+/// `None` says only that the block is not valid.
+pub(crate) fn decode(em: &mut [u8], label: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    // The block's length is public (the modulus size).
+    if em.len() < 2 * HASH_LEN + 2 {
+        return None;
+    }
+    let l_hash = Sha256::digest(label);
+    let (y, rest) = em.split_first_mut()?;
+    let (seed, db) = rest.split_at_mut(HASH_LEN);
+    mgf1_xor(seed, db);
+    mgf1_xor(db, seed);
+    let (l_hash_found, ps_and_message) = db.split_at(HASH_LEN);
+
+    let mut valid = y.ct_eq(&0) & l_hash_found.ct_eq(l_hash.as_slice());
+    // Past lHash': zero or more 0x00, then 0x01, then the message. `looking` stays set until
+    // the first 0x01; any other nonzero byte before it makes the block invalid.
+    let mut looking = Choice::from(1);
+    let mut separator_at = 0u32;
+    let mut stray = Choice::from(0);
+    for (i, byte) in (0u32..).zip(ps_and_message) {
+        let is_zero = byte.ct_eq(&0);
+        let is_one = byte.ct_eq(&1);
+        separator_at.conditional_assign(&i, looking & is_one);
+        stray |= looking & !is_zero & !is_one;
+        looking &= !is_one;
+    }
+    valid &= !looking & !stray;
+
+    // The one branch: whether the block is valid is all that may be told.
+    if !bool::from(valid) {
+        return None;
+    }
+    let message_at = usize::try_from(separator_at).ok()?.checked_add(1)?;
+    Some(Zeroizing::new(ps_and_message.get(message_at..)?.to_vec()))
 }
 
 /// `out ^= MGF1-SHA-256(seed, out.len())`.
@@ -149,6 +222,97 @@ mod tests {
                 assert_eq!(got, expected, "{bits} bits, case {i}");
             }
         }
+    }
+
+    /// `first || maskedSeed || maskedDB` for a data block built by hand.
+    fn mask(first: u8, seed: [u8; HASH_LEN], mut db: Vec<u8>) -> Vec<u8> {
+        let mut seed = seed.to_vec();
+        mgf1_xor(&mut db, &seed);
+        mgf1_xor(&mut seed, &db);
+        [vec![first], seed, db].concat()
+    }
+
+    /// `lHash || PS || separator || message` for a 256-byte block.
+    fn data_block(label: &[u8], ps: &[u8], separator: u8, message: &[u8]) -> Vec<u8> {
+        let db = [&Sha256::digest(label)[..], ps, &[separator], message].concat();
+        assert_eq!(db.len(), 256 - HASH_LEN - 1);
+        db
+    }
+
+    #[test]
+    fn decodes_what_it_encodes() {
+        let mut rng = ChaCha8Rng::from_seed([9; 32]);
+        for (k, len) in [
+            (256, 0),
+            (256, 1),
+            (256, 32),
+            (256, 190),
+            (257, 191),
+            (512, 446),
+        ] {
+            let message: Vec<u8> = (0..len).map(|i| u8::try_from(i % 251).unwrap()).collect();
+            let mut em = encode(&mut rng, k, b"ns/name", &message).unwrap();
+            assert_eq!(
+                decode(&mut em, b"ns/name").as_deref().map(Vec::as_slice),
+                Some(&message[..]),
+                "k {k}, message {len}"
+            );
+        }
+    }
+
+    /// Each way a block can be wrong (RFC 8017 §7.1.2 step 3g), alone in an otherwise valid block.
+    #[test]
+    fn refuses_every_malformed_block() {
+        let label = b"ns/name";
+        let key = [0xA7u8; 32];
+        let ps_len = 256 - 2 * HASH_LEN - 2 - key.len();
+        let seed = [0x5Cu8; HASH_LEN];
+        let good = data_block(label, &vec![0; ps_len], 1, &key);
+        assert_eq!(
+            decode(&mut mask(0, seed, good.clone()), label).as_deref(),
+            Some(&key.to_vec())
+        );
+
+        for first in 1..=u8::MAX {
+            assert!(
+                decode(&mut mask(first, seed, good.clone()), label).is_none(),
+                "first byte {first:#04x}"
+            );
+        }
+        assert!(
+            decode(&mut mask(0, seed, good.clone()), b"ns/other").is_none(),
+            "label"
+        );
+        let mut bad_hash = good.clone();
+        bad_hash[HASH_LEN - 1] ^= 1;
+        assert!(
+            decode(&mut mask(0, seed, bad_hash), label).is_none(),
+            "lHash"
+        );
+        for separator in [0, 2, 0x80, 0xFF] {
+            let db = data_block(label, &vec![0; ps_len], separator, &key);
+            assert!(
+                decode(&mut mask(0, seed, db), label).is_none(),
+                "separator {separator:#04x}"
+            );
+        }
+        for at in [0, ps_len / 2, ps_len - 1] {
+            let mut ps = vec![0; ps_len];
+            ps[at] = 5;
+            let db = data_block(label, &ps, 1, &key);
+            assert!(
+                decode(&mut mask(0, seed, db), label).is_none(),
+                "PS byte {at}"
+            );
+        }
+        // No 0x01 anywhere after lHash: the whole block is padding.
+        let db = [&Sha256::digest(label)[..], &[0; 256 - 2 * HASH_LEN - 1]].concat();
+        assert!(
+            decode(&mut mask(0, seed, db), label).is_none(),
+            "all padding"
+        );
+        // Too short to hold lHash, a separator and a leading byte.
+        assert!(decode(&mut [0u8; 2 * HASH_LEN + 1], label).is_none());
     }
 
     #[test]

@@ -1,12 +1,16 @@
-//! The pure-Rust implementation: our public-key OAEP ([`super::oaep`]) to seal, `rsa` to open.
+//! The pure-Rust implementation: our public-key OAEP ([`super::oaep`]) to seal; to open, `rsa`'s
+//! raw private-key operation (blinded, with its CRT fault check) and our OAEP decoder.
+//!
+//! `rsa`'s own OAEP decryption is not used: it ignores the block's leading byte, which AWS-LC and
+//! Go's crypto/rsa (the controller) check, so the two backends would disagree on crafted values.
 
-use rsa::Oaep;
+use crypto_bigint::BoxedUint;
 use rsa::rand_core::TryCryptoRng;
-use rsa::sha2::Sha256;
+use rsa::traits::PublicKeyParts as _;
 use zeroize::Zeroizing;
 
-use super::oaep::OaepEncryptor;
-use crate::error::Result;
+use super::oaep::{self, OaepEncryptor};
+use crate::error::{Error, Result};
 
 /// What [`super::RSA_BACKEND`] says.
 pub(super) const NAME: &str = "rust";
@@ -40,10 +44,43 @@ impl PrivateOp {
         Ok(PrivateOp(key))
     }
 
-    pub(super) fn decrypt(&self, label: &[u8], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-        self.0
-            .decrypt(Oaep::<Sha256>::new_with_label(label), ciphertext)
-            .ok()
-            .map(Zeroizing::new)
+    /// RSADP then EME-OAEP decoding. `Ok(None)` for any block that does not decrypt: a
+    /// ciphertext of the wrong length or not below the modulus, a CRT fault, bad padding.
+    ///
+    /// The private operation is blinded with fresh randomness from the operating system
+    /// (base, exponent and CRT-modulus blinding in `rsa`); `Err` only when that fails.
+    ///
+    /// Secret copies: the decrypted block as an integer and as bytes is wiped here. `rsa` 0.10
+    /// does not wipe every intermediate of its private operation (its own TODO in
+    /// `algorithms/rsa.rs`), nor the Montgomery form of the block in its fault check; those
+    /// stay in freed memory until reused.
+    pub(super) fn decrypt(
+        &self,
+        label: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<Option<Zeroizing<Vec<u8>>>> {
+        let key = &self.0;
+        let k = key.size();
+        if ciphertext.len() != k {
+            return Ok(None);
+        }
+        let Ok(c) = BoxedUint::from_be_slice(ciphertext, key.n_bits_precision()) else {
+            return Ok(None);
+        };
+        // Refuses c >= n (RFC 8017 §5.1.2 step 1), as AWS-LC and Go do.
+        let m = match rsa::hazmat::rsa_decrypt_and_check(key, Some(&mut rand::rngs::SysRng), &c) {
+            Ok(m) => Zeroizing::new(m),
+            Err(rsa::Error::Rng) => return Err(Error::Rng),
+            Err(_) => return Ok(None),
+        };
+        let bytes = Zeroizing::new(m.to_be_bytes());
+        drop(m);
+        // The integer's storage is whole limbs; m < n, so the bytes before the last k are zero.
+        let Some(block) = bytes.get(bytes.len().saturating_sub(k)..) else {
+            return Ok(None);
+        };
+        let mut em = Zeroizing::new(block.to_vec());
+        drop(bytes);
+        Ok(oaep::decode(&mut em, label))
     }
 }

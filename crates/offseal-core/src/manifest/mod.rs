@@ -245,10 +245,15 @@ mod secret_bytes_map {
         let raw = secret_strings(deserializer)?;
         raw.into_iter()
             .map(|(k, v)| {
-                let bytes = STANDARD
-                    .decode(v.as_bytes())
+                // Decoded into a wiped scratch buffer (base64 only estimates the size), then
+                // copied once into a box of the exact size: no shrinking reallocation leaves
+                // a copy of the value in freed memory.
+                let mut scratch = Zeroizing::new(vec![0u8; base64::decoded_len_estimate(v.len())]);
+                let len = STANDARD
+                    .decode_slice(v.as_bytes(), &mut scratch)
                     .map_err(|_| D::Error::custom(format!("{k:?} is not valid base64")))?;
-                Ok((k, SecretSlice::from(bytes)))
+                let exact = scratch.get(..len).unwrap_or_default();
+                Ok((k, SecretSlice::new(Box::from(exact))))
             })
             .collect()
     }
