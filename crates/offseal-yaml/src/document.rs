@@ -270,7 +270,7 @@ impl Document {
         F: FnMut(&Path, &Chain, NodeId),
     {
         if let Some(root) = self.tree.root {
-            self.visit_from(root, &mut Path::new(), &mut Vec::new(), f);
+            self.visit_from(root, &mut Path::new(), &mut Vec::new(), &mut Vec::new(), f);
         }
     }
 
@@ -279,6 +279,7 @@ impl Document {
         id: NodeId,
         path: &mut Path,
         chain: &mut Vec<Option<(NodeId, NodeId)>>,
+        spare: &mut Vec<String>,
         f: &mut F,
     ) where
         F: FnMut(&Path, &Chain, NodeId),
@@ -289,12 +290,12 @@ impl Document {
                     let Some(name) = self.tree.value(k) else {
                         continue;
                     };
-                    path.push_key(name);
+                    path.push_key_reusing(name, spare);
                     chain.push(Some((k, id)));
                     f(path, chain, v);
-                    self.visit_from(v, path, chain, f);
+                    self.visit_from(v, path, chain, spare, f);
                     chain.pop();
-                    path.pop();
+                    path.pop_keeping(spare);
                 }
             }
             Kind::Seq { .. } => {
@@ -302,7 +303,7 @@ impl Document {
                     path.push(Segment::Index(i));
                     chain.push(None);
                     f(path, chain, item);
-                    self.visit_from(item, path, chain, f);
+                    self.visit_from(item, path, chain, spare, f);
                     chain.pop();
                     path.pop();
                 }

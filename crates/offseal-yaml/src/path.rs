@@ -82,6 +82,22 @@ impl Path {
         self.segments.pop()
     }
 
+    /// Appends a key, in the buffer of a key popped by [`Path::pop_keeping`] if there is one:
+    /// a walk over every key allocates once per depth, not once per key.
+    pub(crate) fn push_key_reusing(&mut self, key: &str, spare: &mut Vec<String>) {
+        let mut buffer = spare.pop().unwrap_or_default();
+        buffer.clear();
+        buffer.push_str(key);
+        self.segments.push(Segment::Key(buffer));
+    }
+
+    /// Removes the last step, keeping a key's buffer in `spare`.
+    pub(crate) fn pop_keeping(&mut self, spare: &mut Vec<String>) {
+        if let Some(Segment::Key(buffer)) = self.segments.pop() {
+            spare.push(buffer);
+        }
+    }
+
     /// A new path with `segment` appended.
     #[must_use]
     pub fn join(&self, segment: Segment) -> Self {

@@ -523,7 +523,7 @@ pub(crate) struct Item<'s> {
     pub(crate) line: usize,
     pub(crate) col: usize,
     pub(crate) anchor: usize,
-    pub(crate) tag: Option<NodeTag>,
+    pub(crate) tag: Option<Box<NodeTag>>,
     /// The parser's indentation hint (for block mapping keys).
     pub(crate) indent: Option<usize>,
 }
@@ -570,13 +570,14 @@ impl<'s> Iterator for Items<'s> {
             let range = span.byte_range().unwrap_or(0..0);
             let (start, end) = (range.start, range.end);
             let line = span.start.line();
+            // Boxed: an item moves several times, and few have a tag.
             let tag = event.tag().map(|t| {
                 let (handle, suffix) = t.parts();
-                NodeTag {
+                Box::new(NodeTag {
                     resolved: format!("{handle}{suffix}"),
                     written: t.original(),
                     is_str: t.is_yaml_core_schema_tag("str"),
-                }
+                })
             });
             let last_end = self.last_end;
             self.last_end = last_end.max(end);
@@ -701,7 +702,7 @@ impl Builder {
             }
         };
         if let Some(tag) = item.tag {
-            self.tree.tags.push((id, tag));
+            self.tree.tags.push((id, *tag));
         }
         if item.anchor != 0 {
             self.tree.anchors.push((id, small(item.anchor)));

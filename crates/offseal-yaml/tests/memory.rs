@@ -75,7 +75,7 @@ fn main_job() -> Vec<Edit> {
 #[test]
 fn parse_edit_and_scan_peak_at_a_few_times_the_input() {
     for (name, input, limit) in [
-        ("dense", dense(1 << 20), 7.5),
+        ("dense", dense(2 << 20), 7.5),
         ("sealed values", sealed(2 << 20), 3.0),
     ] {
         // Parse, edit (with the read-back check) and keep both, as `offseal values` does:
