@@ -1,6 +1,10 @@
 //! `--cert` from a URL: the controller's `/v1/cert.pem` endpoint (often behind an ingress),
 //! `http://`, `https://` (rustls, the system's roots) or `file://`. Proxy variables
 //! (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`) are honoured.
+//!
+//! The certificate decides who can read every secret sealed with it, so its transport matters:
+//! an `https://` fetch never follows a redirect to plain http, and an `http://` fetch works but
+//! warns on stderr.
 
 use std::time::Duration;
 
@@ -49,12 +53,26 @@ pub(crate) fn classify(source: &str) -> Result<CertSource<'_>> {
     }
 }
 
-/// GETs `url`, following redirects, and returns the body of a 200 response, no larger than
-/// `limit`.
+/// GETs `url`, following redirects (but never from https to http), and returns the body of a
+/// 200 response, no larger than `limit`. A plain `http://` URL gets a warning on stderr.
 pub(crate) fn http_get(url: &str, limit: Limit) -> Result<Vec<u8>> {
     let timeout = timeout()?;
+    let https = url
+        .get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
+    if !https {
+        crate::write::to_stderr(&format!(
+            "warning: fetching the certificate over plain http ({url}): anyone on the network \
+             path can substitute their own certificate, and every secret sealed with it is \
+             theirs to read; use https, or seal with a copy of the certificate whose \
+             fingerprint (offseal cert FILE) you have checked against the controller's"
+        ));
+    }
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
+        // Every hop of an https fetch must be https: a redirect to http would hand the
+        // certificate to anyone on the path.
+        .https_only(https)
         .http_status_as_error(false)
         .user_agent(concat!("offseal/", env!("CARGO_PKG_VERSION")))
         .tls_config(
@@ -68,6 +86,11 @@ pub(crate) fn http_get(url: &str, limit: Limit) -> Result<Vec<u8>> {
         ureq::Error::Timeout(_) => anyhow!(
             "cannot fetch {url:?}: no answer within {}s (OFFSEAL_CERT_TIMEOUT sets the limit)",
             timeout.as_secs_f64()
+        ),
+        ureq::Error::RequireHttpsOnly(to) => anyhow!(
+            "cannot fetch {url:?}: it redirects to {to:?}, plain http; offseal does not follow \
+             a redirect from https to http, where anyone on the path could substitute the \
+             certificate (give the https address of the certificate instead)"
         ),
         other => anyhow!("cannot fetch {url:?}: {other}"),
     })?;

@@ -216,6 +216,12 @@ pub enum MalformedReason {
         /// Bytes after the RSA block.
         available: usize,
     },
+    /// The RSA block has the size of no RSA key offseal seals for (2048 to 8192 bits); found
+    /// without a certificate to compare with.
+    ImplausibleKeySize {
+        /// Bytes in the RSA block.
+        found: usize,
+    },
     /// The RSA block is not the size of the key's modulus.
     WrongKeySize {
         /// Bytes in the RSA block.
@@ -241,6 +247,11 @@ impl fmt::Display for MalformedReason {
             MalformedReason::MissingTag { available } => write!(
                 f,
                 "only {available} bytes follow the RSA block, less than the 16-byte GCM tag"
+            ),
+            MalformedReason::ImplausibleKeySize { found } => write!(
+                f,
+                "its RSA block is {found} bytes, the size of no RSA key offseal seals for (256 \
+                 to 1024 bytes: 2048 to 8192 bits)"
             ),
             MalformedReason::WrongKeySize { found, expected } => write!(
                 f,

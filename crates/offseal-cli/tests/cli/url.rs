@@ -2,10 +2,12 @@
 
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::TcpListener;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::thread;
 
 use predicates::prelude::*;
+use rustls::pki_types::pem::PemObject as _;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 use crate::util::{key, offseal, open_raw, testdata};
 
@@ -49,6 +51,107 @@ fn http_response(status: &str, body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The warning every plain-http fetch prints first.
+fn http_warning(url: &str) -> String {
+    format!(
+        "warning: fetching the certificate over plain http ({url}): anyone on the network path \
+         can substitute their own certificate, and every secret sealed with it is theirs to \
+         read; use https, or seal with a copy of the certificate whose fingerprint (offseal \
+         cert FILE) you have checked against the controller's\n"
+    )
+}
+
+/// Serves one https connection on loopback with `response`, as `127.0.0.1` with the server
+/// certificate of `testdata/tls/` (the offseal process trusts its CA through `SSL_CERT_FILE`).
+fn serve_tls_once(response: Vec<u8>) -> String {
+    let certs = CertificateDer::pem_file_iter(testdata("tls/server.crt.pem"))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(testdata("tls/server.key.pem")).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let connection = rustls::ServerConnection::new(Arc::new(config)).unwrap();
+        let mut tls = rustls::StreamOwned::new(connection, stream);
+        let mut reader = BufReader::new(&mut tls);
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                break;
+            }
+        }
+        let _ = tls.write_all(&response);
+        tls.conn.send_close_notify();
+        let _ = tls.flush();
+    });
+    addr
+}
+
+fn redirect_to(location: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+/// `offseal` trusting only the test CA.
+fn offseal_trusting_test_ca() -> assert_cmd::Command {
+    let mut cmd = offseal();
+    cmd.env("SSL_CERT_FILE", testdata("tls/ca.crt.pem"))
+        .env_remove("SSL_CERT_DIR");
+    cmd
+}
+
+#[test]
+fn https_follows_redirects_to_https_without_a_warning() {
+    let target = serve_tls_once(http_response("200 OK", &cert_pem()));
+    let first = serve_tls_once(redirect_to(&format!("https://{target}/v1/cert.pem")));
+    offseal_trusting_test_ca()
+        .args(["cert", &format!("https://{first}/v1/cert.pem")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("key:         RSA 2048 bits"))
+        .stderr("");
+}
+
+#[test]
+fn https_never_follows_a_redirect_to_http() {
+    let (plain, rx) = serve_once(Some(http_response("200 OK", &cert_pem())));
+    let plain_url = format!("http://{plain}/v1/cert.pem");
+    let tls = serve_tls_once(redirect_to(&plain_url));
+    let url = format!("https://{tls}/v1/cert.pem");
+    sealing_fails(
+        offseal_trusting_test_ca(),
+        &url,
+        format!(
+            "error: cannot fetch \"{url}\": it redirects to \"{plain_url}\", plain http; offseal \
+             does not follow a redirect from https to http, where anyone on the path could \
+             substitute the certificate (give the https address of the certificate instead)\n"
+        ),
+    );
+    assert!(rx.try_recv().is_err(), "the http server was asked");
+}
+
+/// `raw --cert URL` fails with exactly `stderr` and prints nothing.
+fn sealing_fails(mut cmd: assert_cmd::Command, url: &str, stderr: String) {
+    cmd.args(["raw", "--cert", url, "--scope", "cluster-wide"])
+        .write_stdin("v")
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(stderr);
+}
+
 fn cert_pem() -> Vec<u8> {
     std::fs::read(testdata("keys/controller-2048.crt.pem")).unwrap()
 }
@@ -61,7 +164,8 @@ fn seals_with_a_certificate_served_over_http() {
         .args(["raw", "--cert", &url, "--scope", "cluster-wide"])
         .write_stdin("v")
         .assert()
-        .success();
+        .success()
+        .stderr(http_warning(&url));
     assert_eq!(rx.recv().unwrap(), "GET /v1/cert.pem HTTP/1.1");
     let sealed = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert_eq!(
@@ -82,19 +186,21 @@ fn http_errors_and_bodies_that_are_not_certificates_are_clear() {
         .args(["cert", &url])
         .assert()
         .code(1)
-        .stderr(format!("error: cannot fetch \"{url}\": 404 Not Found\n"));
+        .stderr(format!(
+            "{}error: cannot fetch \"{url}\": 404 Not Found\n",
+            http_warning(&url)
+        ));
 
     let (addr, _rx) = serve_once(Some(http_response("200 OK", b"<html>login</html>")));
     let url = format!("http://{addr}/v1/cert.pem");
-    offseal()
-        .args(["raw", "--cert", &url, "--scope", "cluster-wide"])
-        .write_stdin("v")
-        .assert()
-        .code(1)
-        .stdout("")
-        .stderr(format!(
-            "error: {url}: not a certificate: neither PEM nor a DER certificate or public key\n"
-        ));
+    sealing_fails(
+        offseal(),
+        &url,
+        format!(
+            "{}error: {url}: not a certificate: neither PEM nor a DER certificate or public key\n",
+            http_warning(&url)
+        ),
+    );
 }
 
 #[test]
@@ -108,7 +214,8 @@ fn a_server_that_never_answers_times_out() {
         .assert()
         .code(1)
         .stderr(format!(
-            "error: cannot fetch \"{url}\": no answer within 0.5s (OFFSEAL_CERT_TIMEOUT sets the limit)\n"
+            "{}error: cannot fetch \"{url}\": no answer within 0.5s (OFFSEAL_CERT_TIMEOUT sets the limit)\n",
+            http_warning(&url)
         ));
     assert!(
         started.elapsed().as_secs() < 9,

@@ -193,34 +193,61 @@ mod tests {
         rsa::PublicKey::from_public_key_der(&spki).unwrap()
     }
 
+    /// With the same RNG, `key`'s OAEP in the `rsa` crate and this code produce the same bytes,
+    /// for messages from empty to the longest that fits.
+    fn assert_matches_the_rsa_crate(key: &rsa::PublicKey, what: &str) {
+        let ours = OaepEncryptor::new(&key.n_bytes(), &key.e_bytes()).unwrap();
+        let longest = key.size() - 2 * HASH_LEN - 2;
+        for (i, (label, message)) in [
+            (&b""[..], &b""[..]),
+            (b"ns/name", &[7u8; 32][..]),
+            (b"ns", b"hello"),
+            (b"a-long-namespace/a-long-name", &vec![0xFFu8; longest][..]),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let seed = [u8::try_from(i).unwrap(); 32];
+            let expected = key
+                .encrypt(
+                    &mut ChaCha8Rng::from_seed(seed),
+                    rsa::Oaep::<Sha256>::new_with_label(label),
+                    message,
+                )
+                .unwrap();
+            let got = ours
+                .encrypt(&mut ChaCha8Rng::from_seed(seed), label, message)
+                .unwrap();
+            assert_eq!(got, expected, "{what}, case {i}");
+        }
+    }
+
     /// With the same RNG, the `rsa` crate and this code must produce the same bytes.
     #[test]
     fn matches_the_rsa_crate_bit_for_bit() {
         for bits in [2048, 3072, 4096] {
-            let key = controller_key(bits);
-            let ours = OaepEncryptor::new(&key.n_bytes(), &key.e_bytes()).unwrap();
-            for (i, (label, message)) in [
-                (&b""[..], &b""[..]),
-                (b"ns/name", &[7u8; 32][..]),
-                (b"ns", b"hello"),
-                (b"a-long-namespace/a-long-name", &[0xFFu8; 190][..]),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                let seed = [u8::try_from(i).unwrap(); 32];
-                let expected = key
-                    .encrypt(
-                        &mut ChaCha8Rng::from_seed(seed),
-                        rsa::Oaep::<Sha256>::new_with_label(label),
-                        message,
-                    )
-                    .unwrap();
-                let got = ours
-                    .encrypt(&mut ChaCha8Rng::from_seed(seed), label, message)
-                    .unwrap();
-                assert_eq!(got, expected, "{bits} bits, case {i}");
-            }
+            assert_matches_the_rsa_crate(&controller_key(bits), &format!("{bits} bits"));
+        }
+    }
+
+    /// Moduli whose size is not a whole number of bytes (the block's first byte is then the
+    /// only one that may be short), and the small exponents 3 and 17 (one and four squarings):
+    /// keys generated here by `rsa`'s key generation, from a seeded RNG.
+    #[test]
+    fn matches_the_rsa_crate_for_unaligned_moduli_and_small_exponents() {
+        for (bits, e) in [
+            (2049, 65537u64),
+            (3071, 3),
+            (4095, 17),
+            (2051, 3),
+            (2053, 17),
+        ] {
+            let mut rng = ChaCha8Rng::from_seed([u8::try_from(bits % 251).unwrap(); 32]);
+            let key = rsa::PrivateKey::new_with_exp(&mut rng, bits, BoxedUint::from(e))
+                .unwrap()
+                .to_public_key();
+            assert_eq!(key.n().bit_width_vartime(), u32::try_from(bits).unwrap());
+            assert_matches_the_rsa_crate(&key, &format!("{bits} bits, e = {e}"));
         }
     }
 
