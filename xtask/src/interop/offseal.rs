@@ -23,12 +23,14 @@ impl Offseal {
         build_offseal(paths, flags).map(|exe| Self { exe })
     }
 
-    /// `offseal raw`: seals the file's bytes; returns the base64 value.
+    /// `offseal raw`: seals the file's bytes (empty ones too: `--allow-empty`); returns the
+    /// base64 value.
     pub(super) fn seal(&self, cert: &Path, scope: Scope, plain: &Path) -> Result<Vec<u8>, String> {
         let mut cmd = self.command("raw");
         cmd.arg("--cert")
             .arg(cert)
             .args(scope_args(scope, NAMESPACE))
+            .arg("--allow-empty")
             .arg("--from-file")
             .arg(plain);
         offseal_result(cmd.output())
