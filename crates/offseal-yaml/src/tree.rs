@@ -868,3 +868,33 @@ pub(crate) fn parse_error(error: &ScanError) -> Error {
         message,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_of_4_gib_or_more_are_refused() {
+        assert!(check_len(MAX_LEN).is_ok());
+        assert_eq!(
+            check_len(MAX_LEN + 1),
+            Err(Error::TooLarge {
+                bytes: MAX_LEN + 1,
+                limit: MAX_LEN
+            })
+        );
+        assert_eq!(
+            check_len(MAX_LEN + 1).unwrap_err().to_string(),
+            "file is too large: 4294967296 bytes, at most 4294967295 are supported"
+        );
+    }
+
+    #[test]
+    fn only_block_and_multi_line_scalars_hide_a_line_initial_hash() {
+        let src = "a: |\n  # text\nb: x\n# comment\nc: \"q\n  # text\"\n";
+        let tree = Tree::parse(src.to_owned()).unwrap();
+        let hashes: Vec<usize> = src.match_indices('#').map(|(i, _)| i).collect();
+        let comments: Vec<bool> = hashes.iter().map(|&i| tree.is_comment_at(i)).collect();
+        assert_eq!(comments, [false, true, false]);
+    }
+}
