@@ -3,7 +3,11 @@
 //! Each task lives in its own module; `main` only dispatches.
 
 mod bench;
+mod fuzz;
 mod interop;
+mod paths;
+mod peers;
+mod process;
 
 use std::process::ExitCode;
 
@@ -20,25 +24,25 @@ fn main() -> ExitCode {
         }
         Some("bench") if rest.is_empty() => finish(bench::run(false)),
         Some("bench") if rest == ["--quick"] => finish(bench::run(true)),
+        Some("fuzz") if rest.is_empty() => finish(fuzz::run(fuzz::DEFAULT_SECONDS)),
+        Some("fuzz") => match rest {
+            [flag, seconds] if flag == "--seconds" => match seconds.parse::<u64>() {
+                Ok(seconds) if seconds > 0 => finish(fuzz::run(seconds)),
+                _ => usage_error(&format!(
+                    "`fuzz --seconds` takes a whole number of seconds above 0, got {seconds:?}"
+                )),
+            },
+            _ => usage_error(&format!("`fuzz` takes only --seconds N, got {rest:?}")),
+        },
         Some("help" | "-h" | "--help") => {
             print_help();
             ExitCode::SUCCESS
         }
-        Some("bench") => {
-            eprintln!("error: `bench` takes only --quick, got {rest:?}");
-            print_help();
-            ExitCode::from(2)
-        }
-        Some(task @ "interop") => {
-            eprintln!("error: `{task}` takes only --rust-backend, got {rest:?}");
-            print_help();
-            ExitCode::from(2)
-        }
-        Some(other) => {
-            eprintln!("error: unknown task {other:?}");
-            print_help();
-            ExitCode::from(2)
-        }
+        Some("bench") => usage_error(&format!("`bench` takes only --quick, got {rest:?}")),
+        Some("interop") => usage_error(&format!(
+            "`interop` takes only --rust-backend, got {rest:?}"
+        )),
+        Some(other) => usage_error(&format!("unknown task {other:?}")),
         None => {
             print_help();
             ExitCode::from(2)
@@ -59,6 +63,13 @@ fn finish(outcome: anyhow::Result<bool>) -> ExitCode {
     }
 }
 
+/// Prints a usage error and the help; exit code 2.
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    print_help();
+    ExitCode::from(2)
+}
+
 /// Prints the list of tasks to stderr.
 fn print_help() {
     eprintln!(
@@ -75,6 +86,9 @@ Tasks:
            of both RSA backends, openssl speed, kubesealpy and @linode/kubeseal-encrypt,
            whole processes, a 1,000-file reseal) and print each target's PASS or MISS;
            --quick for a shorter, noisier run (see BENCHMARKS.md)
+  fuzz     Build the cargo-fuzz targets of fuzz/ (installing cargo-fuzz if missing) and run
+           each for 30 s over its corpus, seeded from testdata/; fails on any crash, naming
+           the target and the saved input. --seconds N: N s per target (see FUZZING.md)
   help     Print this help"
     );
 }

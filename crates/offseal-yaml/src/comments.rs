@@ -2,7 +2,7 @@
 //! directly above it.
 
 use crate::text;
-use crate::tree::{Kind, NodeId, Tree};
+use crate::tree::{Content, NodeId, Tree};
 
 /// A full-line comment directly above a key.
 pub(crate) struct CommentLine {
@@ -28,21 +28,36 @@ pub(crate) struct KeyLine {
 #[derive(Clone, Copy)]
 pub(crate) struct Comments<'a> {
     src: &'a str,
-    tree: &'a Tree,
+    content: &'a Content,
 }
 
 impl<'a> Comments<'a> {
-    /// `tree` must be the parse of `src`.
-    pub(crate) fn new(src: &'a str, tree: &'a Tree) -> Self {
-        Self { src, tree }
+    /// `content` must be that of the parse of `src`.
+    pub(crate) fn new(src: &'a str, content: &'a Content) -> Self {
+        Self { src, content }
     }
 
-    /// The line of a block-mapping key, which must start its line (after indentation).
-    pub(crate) fn key_line(&self, key: NodeId, map: NodeId) -> Result<KeyLine, &'static str> {
-        if matches!(self.tree.node(map).kind, Kind::Map { flow: true, .. }) {
+    /// The comments of a parsed tree's source.
+    pub(crate) fn of(tree: &'a Tree) -> Self {
+        Self::new(tree.src(), tree.content())
+    }
+
+    /// The line of the key `key` of the mapping `map` of `tree`, which must be a block mapping
+    /// key that starts its line (after indentation).
+    pub(crate) fn key_line(
+        &self,
+        tree: &Tree,
+        key: NodeId,
+        map: NodeId,
+    ) -> Result<KeyLine, &'static str> {
+        self.key_line_at(tree.node(key).start(), tree.node(map).is_flow_map())
+    }
+
+    /// The line of a key that starts at `start` in a (`flow` or block) mapping.
+    pub(crate) fn key_line_at(&self, start: usize, flow: bool) -> Result<KeyLine, &'static str> {
+        if flow {
             return Err("comments above keys in a flow mapping are not supported");
         }
-        let start = self.tree.node(key).start;
         let line_start = text::after_bom(self.src, text::line_start(self.src, start));
         let prefix = self.src.get(line_start..start).unwrap_or("?");
         if !prefix.bytes().all(|b| b == b' ') {
@@ -65,7 +80,7 @@ impl<'a> Comments<'a> {
         let hash = start + spaces;
         if spaces != indent
             || !line.get(spaces..)?.starts_with('#')
-            || !self.tree.is_comment_at(hash)
+            || !self.content.is_comment_at(hash)
         {
             return None;
         }

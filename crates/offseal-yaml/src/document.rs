@@ -1,5 +1,7 @@
 //! A parsed file and the read-only queries on it.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use crate::comments::Comments;
@@ -79,18 +81,21 @@ pub struct Found {
 /// `Debug` does not show the source (it holds secrets).
 #[derive(Clone)]
 pub struct Document {
-    src: String,
     tree: Tree,
 }
 
 impl fmt::Debug for Document {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Document")
-            .field("bytes", &self.src.len())
-            .field("nodes", &self.tree.nodes.len())
+            .field("bytes", &self.tree.src().len())
+            .field("nodes", &self.tree.node_count())
             .finish_non_exhaustive()
     }
 }
+
+/// The mapping key (and its mapping) of each step of a path being walked; `None` for a step
+/// into a sequence.
+type Chain = [Option<(NodeId, NodeId)>];
 
 impl Document {
     /// Parses a file.
@@ -98,8 +103,9 @@ impl Document {
     /// # Errors
     ///
     /// [`Error::Utf16`] for a UTF-16 or UTF-32 byte order mark, [`Error::NotUtf8`] for other
-    /// bytes that are not UTF-8, [`Error::Parse`] for invalid YAML and
-    /// [`Error::MultipleDocuments`] when the file holds more than one document.
+    /// bytes that are not UTF-8, [`Error::Parse`] for invalid YAML,
+    /// [`Error::MultipleDocuments`] when the file holds more than one document and
+    /// [`Error::TooLarge`] for a file of 4 GiB or more.
     pub fn parse(bytes: &[u8]) -> Result<Self, Error> {
         if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
             return Err(Error::Utf16);
@@ -107,6 +113,7 @@ impl Document {
         if bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
             return Err(Error::Utf16);
         }
+        tree::check_len(bytes.len())?;
         let src = match std::str::from_utf8(bytes) {
             Ok(src) => src.to_owned(),
             Err(e) => {
@@ -121,14 +128,15 @@ impl Document {
     }
 
     pub(crate) fn from_string(src: String) -> Result<Self, Error> {
-        let tree = Tree::parse(&src)?;
-        Ok(Self { src, tree })
+        Ok(Self {
+            tree: Tree::parse(src)?,
+        })
     }
 
     /// The source text.
     #[must_use]
     pub fn source(&self) -> &str {
-        &self.src
+        self.tree.src()
     }
 
     pub(crate) fn tree(&self) -> &Tree {
@@ -137,7 +145,7 @@ impl Document {
 
     /// The comments of the source text.
     pub(crate) fn comments(&self) -> Comments<'_> {
-        Comments::new(&self.src, &self.tree)
+        Comments::of(&self.tree)
     }
 
     /// Reads the scalar at `path`.
@@ -153,10 +161,9 @@ impl Document {
         match locate::walk(&self.tree, path)? {
             Lookup::Missing { .. } => Ok(None),
             Lookup::Found { value, key, .. } => {
-                let node = self.tree.node(value);
-                let line = self.tree.node(key).line;
-                match &node.kind {
-                    Kind::Scalar { .. } => Ok(self.scalar(path.clone(), value)),
+                let line = self.tree.node(key).line();
+                match &self.tree.node(value).kind {
+                    Kind::Scalar { .. } => Ok(Some(self.scalar_ref(path, &[], value).to_scalar())),
                     Kind::Alias(_) => Err(Error::Alias {
                         path: path.clone(),
                         line,
@@ -176,38 +183,52 @@ impl Document {
     #[must_use]
     pub fn find_keys(&self, name: &str) -> Vec<Found> {
         let mut found = Vec::new();
-        if let Some(root) = self.tree.root {
-            let mut path = Path::new();
-            self.visit(root, &mut path, &mut |doc, path, key, value| {
-                if doc.tree.node(key).scalar_value() == Some(name) {
-                    let k = doc.tree.node(key);
-                    found.push(Found {
-                        path: path.clone(),
-                        line: k.line,
-                        column: k.col + 1,
-                        kind: locate::kind_of(&doc.tree, value),
-                    });
-                }
-            });
-        }
+        self.visit(&mut |path, chain, value| {
+            let Some(Some((key, _))) = chain.last() else {
+                return;
+            };
+            if self.tree.value(*key) == Some(name) {
+                let k = self.tree.node(*key);
+                found.push(Found {
+                    path: path.clone(),
+                    line: k.line(),
+                    column: k.col() + 1,
+                    kind: locate::kind_of(&self.tree, value),
+                });
+            }
+        });
         found
     }
 
     /// Every scalar value of a mapping key reachable through mappings and sequences, in file
     /// order (null values included, with [`Style::Null`]). Scalars that are sequence items or
     /// keys are not listed.
+    ///
+    /// [`Document::visit_scalars`] lends the same scalars one at a time, without copying them.
     #[must_use]
     pub fn scalars(&self) -> Vec<Scalar> {
         let mut scalars = Vec::new();
-        if let Some(root) = self.tree.root {
-            let mut path = Path::new();
-            self.visit(root, &mut path, &mut |doc, path, _key, value| {
-                if let Some(scalar) = doc.scalar(path.clone(), value) {
-                    scalars.push(scalar);
-                }
-            });
-        }
+        self.visit_scalars(|scalar| scalars.push(scalar.to_scalar()));
         scalars
+    }
+
+    /// Calls `f` with every scalar that [`Document::scalars`] lists, in the same order, lent
+    /// rather than copied: memory stays flat however large the file.
+    pub fn visit_scalars<F>(&self, mut f: F)
+    where
+        F: FnMut(&ScalarRef<'_>),
+    {
+        let distinct = RefCell::new(HashMap::new());
+        self.visit(&mut |path, chain, value| {
+            if let Some(Some(_)) = chain.last()
+                && matches!(self.tree.node(value).kind, Kind::Scalar { .. })
+            {
+                f(&ScalarRef {
+                    distinct: Some(&distinct),
+                    ..self.scalar_ref(path, chain, value)
+                });
+            }
+        });
     }
 
     /// The text of the full-line comment `# <marker>...` above the key at `path`, without the
@@ -221,65 +242,206 @@ impl Document {
         let Ok(Lookup::Found { key, map, .. }) = locate::walk(&self.tree, path) else {
             return None;
         };
+        self.comment_above(key, map, marker).map(str::to_owned)
+    }
+
+    /// The text of the comment `# <marker>...` above the key `key` of `map`.
+    fn comment_above(&self, key: NodeId, map: NodeId, marker: &str) -> Option<&str> {
         let comments = self.comments();
-        let line = comments.key_line(key, map).ok()?;
+        let line = comments.key_line(&self.tree, key, map).ok()?;
         let above = comments.marked_comment_above(line.start, line.indent, marker, None)?;
-        comments.comment_text(&above, marker).map(str::to_owned)
+        comments.comment_text(&above, marker)
     }
 
-    fn scalar(&self, path: Path, id: NodeId) -> Option<Scalar> {
-        let node = self.tree.node(id);
-        let Kind::Scalar { value, style, .. } = &node.kind else {
-            return None;
-        };
-        let (value, style) = if node.is_null() {
-            (String::new(), Style::Null)
-        } else {
-            let style = match style {
-                tree::Style::Plain => Style::Plain,
-                tree::Style::SingleQuoted => Style::SingleQuoted,
-                tree::Style::DoubleQuoted => Style::DoubleQuoted,
-                tree::Style::Literal => Style::Literal,
-                tree::Style::Folded => Style::Folded,
-            };
-            (value.clone(), style)
-        };
-        Some(Scalar {
+    fn scalar_ref<'a>(&'a self, path: &'a Path, chain: &'a Chain, value: NodeId) -> ScalarRef<'a> {
+        ScalarRef {
+            doc: self,
             path,
+            chain,
             value,
-            line: node.line,
-            column: node.col + 1,
-            style,
-            tag: node.tag.as_ref().map(|t| t.written.clone()),
-        })
+            distinct: None,
+        }
     }
 
-    /// Calls `f(doc, path, key, value)` for every mapping entry with a scalar key, depth first
-    /// in file order, descending into mappings and sequences.
-    fn visit<F>(&self, id: NodeId, path: &mut Path, f: &mut F)
+    /// Calls `f(path, chain, value)` for every mapping entry with a scalar key and every
+    /// sequence item, depth first in file order, descending into mappings and sequences.
+    fn visit<F>(&self, f: &mut F)
     where
-        F: FnMut(&Self, &Path, NodeId, NodeId),
+        F: FnMut(&Path, &Chain, NodeId),
+    {
+        if let Some(root) = self.tree.root {
+            self.visit_from(root, &mut Path::new(), &mut Vec::new(), f);
+        }
+    }
+
+    fn visit_from<F>(
+        &self,
+        id: NodeId,
+        path: &mut Path,
+        chain: &mut Vec<Option<(NodeId, NodeId)>>,
+        f: &mut F,
+    ) where
+        F: FnMut(&Path, &Chain, NodeId),
     {
         match &self.tree.node(id).kind {
-            Kind::Map { entries, .. } => {
-                for &(k, v) in entries {
-                    let Some(name) = self.tree.node(k).scalar_value() else {
+            Kind::Map { .. } => {
+                for &(k, v) in self.tree.entries(id) {
+                    let Some(name) = self.tree.value(k) else {
                         continue;
                     };
                     path.push_key(name);
-                    f(self, path, k, v);
-                    self.visit(v, path, f);
+                    chain.push(Some((k, id)));
+                    f(path, chain, v);
+                    self.visit_from(v, path, chain, f);
+                    chain.pop();
                     path.pop();
                 }
             }
-            Kind::Seq { items, .. } => {
-                for (i, &item) in items.iter().enumerate() {
+            Kind::Seq { .. } => {
+                for (i, &item) in self.tree.items(id).iter().enumerate() {
                     path.push(Segment::Index(i));
-                    self.visit(item, path, f);
+                    chain.push(None);
+                    f(path, chain, item);
+                    self.visit_from(item, path, chain, f);
+                    chain.pop();
                     path.pop();
                 }
             }
             Kind::Scalar { .. } | Kind::Alias(_) => {}
         }
+    }
+
+    /// Whether no two scalar keys of the mapping `map` are the same, or else whether `key` is
+    /// the only one of its name; `distinct` caches the first answer per mapping.
+    fn only_key(
+        &self,
+        key: NodeId,
+        map: NodeId,
+        distinct: Option<&RefCell<HashMap<NodeId, bool>>>,
+    ) -> bool {
+        let all_distinct = || {
+            let mut seen = HashSet::new();
+            self.tree
+                .entries(map)
+                .iter()
+                .filter_map(|&(k, _)| self.tree.value(k))
+                .all(|name| seen.insert(name))
+        };
+        let cached =
+            distinct.map(|cache| *cache.borrow_mut().entry(map).or_insert_with(all_distinct));
+        if cached == Some(true) {
+            return true;
+        }
+        let name = self.tree.value(key);
+        self.tree
+            .entries(map)
+            .iter()
+            .filter(|&&(k, _)| self.tree.value(k) == name)
+            .count()
+            == 1
+    }
+}
+
+/// A scalar value of a mapping key, lent by [`Document::visit_scalars`].
+///
+/// `Debug` shows the length of the value, never the value itself.
+pub struct ScalarRef<'a> {
+    doc: &'a Document,
+    path: &'a Path,
+    chain: &'a Chain,
+    value: NodeId,
+    distinct: Option<&'a RefCell<HashMap<NodeId, bool>>>,
+}
+
+impl fmt::Debug for ScalarRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScalarRef")
+            .field("path", &self.path)
+            .field("value_len", &self.value().len())
+            .field("line", &self.line())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> ScalarRef<'a> {
+    /// Where the scalar is.
+    #[must_use]
+    pub fn path(&self) -> &'a Path {
+        self.path
+    }
+
+    /// The decoded text (empty for [`Style::Null`]).
+    #[must_use]
+    pub fn value(&self) -> &'a str {
+        if self.doc.tree.is_null(self.value) {
+            ""
+        } else {
+            self.doc.tree.value(self.value).unwrap_or("")
+        }
+    }
+
+    /// Line of the value, from 1.
+    #[must_use]
+    pub fn line(&self) -> usize {
+        self.doc.tree.node(self.value).line()
+    }
+
+    /// Column of the value, from 1, in characters.
+    #[must_use]
+    pub fn column(&self) -> usize {
+        self.doc.tree.node(self.value).col() + 1
+    }
+
+    /// How the value is written.
+    #[must_use]
+    pub fn style(&self) -> Style {
+        if self.doc.tree.is_null(self.value) {
+            return Style::Null;
+        }
+        match self.doc.tree.node(self.value).style() {
+            Some(tree::Style::SingleQuoted) => Style::SingleQuoted,
+            Some(tree::Style::DoubleQuoted) => Style::DoubleQuoted,
+            Some(tree::Style::Literal) => Style::Literal,
+            Some(tree::Style::Folded) => Style::Folded,
+            Some(tree::Style::Plain) | None => Style::Plain,
+        }
+    }
+
+    /// The explicit tag as written (such as `!!str`), if any.
+    #[must_use]
+    pub fn tag(&self) -> Option<&'a str> {
+        self.doc.tree.tag(self.value).map(|t| t.written.as_str())
+    }
+
+    /// An owned copy.
+    #[must_use]
+    pub fn to_scalar(&self) -> Scalar {
+        Scalar {
+            path: self.path.clone(),
+            value: self.value().to_owned(),
+            line: self.line(),
+            column: self.column(),
+            style: self.style(),
+            tag: self.tag().map(str::to_owned),
+        }
+    }
+
+    /// What [`Document::leading_comment`] returns for the first `depth` keys of
+    /// [`path`](Self::path) (the scalar's own key for the whole length, else an ancestor's),
+    /// found without a search from the document root.
+    #[must_use]
+    pub fn leading_comment(&self, depth: usize, marker: &str) -> Option<String> {
+        if depth == 0 || depth > locate::MAX_PATH_LEN {
+            return None;
+        }
+        let links = self.chain.get(..depth)?;
+        let (key, map) = (*links.last()?)?;
+        let text = self.doc.comment_above(key, map, marker)?;
+        // Only where the path leads to this key alone (no sequence on it, and no key on it
+        // that its mapping holds twice), as a search from the root would find it.
+        let unique = links
+            .iter()
+            .all(|link| link.is_some_and(|(k, m)| self.doc.only_key(k, m, self.distinct)));
+        unique.then(|| text.to_owned())
     }
 }

@@ -57,6 +57,13 @@ pub enum Error {
         /// The parser's description, without any text from the file.
         message: String,
     },
+    /// The file (or the edited file) is larger than this library reads.
+    TooLarge {
+        /// Its size in bytes.
+        bytes: usize,
+        /// The most bytes read.
+        limit: usize,
+    },
     /// The file holds more than one YAML document.
     MultipleDocuments {
         /// Line where the second document starts.
@@ -210,6 +217,10 @@ impl fmt::Display for Error {
                 column,
                 message,
             } => write!(f, "invalid YAML at line {line}, column {column}: {message}"),
+            Self::TooLarge { bytes, limit } => write!(
+                f,
+                "file is too large: {bytes} bytes, at most {limit} are supported"
+            ),
             Self::MultipleDocuments { line } => write!(
                 f,
                 "file holds several YAML documents (another starts at line {line}); only one is supported"

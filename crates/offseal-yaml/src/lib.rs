@@ -6,7 +6,7 @@
 //! are. New keys follow the file's own indentation step and line ending.
 //!
 //! Every edit is checked by parsing the result again: it must hold exactly the old data plus
-//! the edits, or nothing is returned. Whatever cannot be edited safely is refused with an
+//! the edits, or nothing is returned. Inputs of 4 GiB or more are refused ([`Error::TooLarge`]). Whatever cannot be edited safely is refused with an
 //! [`Error`] that names the path and line (never a value: values are secrets' ciphertexts):
 //! paths through sequences or aliases, targets that are not string scalars, duplicate keys,
 //! an anchor on the target or on a mapping above it that an alias refers to (the alias would
@@ -75,17 +75,23 @@
 //! - `path`: [`Path`] and [`Segment`].
 //! - `error`: [`Error`] and [`NodeKind`].
 //! - `dotted`: the text form of a path (`a.b\.c`), parsed and written back.
-//! - `tree`: the node tree with byte spans, built from the parser's events.
+//! - `tree`: the node tree with byte spans, built from the parser's events; compact (28 bytes
+//!   a node, scalar text as spans of the source), so memory stays a small multiple of the input.
 //! - `locate`: following a path through the tree to a key, or to where a missing key goes.
 //! - `comments`: a block-mapping key's line and the full-line comments directly above it.
 //! - `document`: [`Document`] and its read-only queries ([`Scalar`], [`Found`], [`Style`]).
-//! - `verify`: the data an edited file must hold, compared with what it does hold.
+//! - `verify`: the data an edited file must hold, compared with what it does hold while the
+//!   edited file is parsed (no second tree).
 //! - `edit`: [`Edit`], [`Document::edit`]: planning a batch, splicing it in, verifying it;
 //!   one module per kind of edit:
 //!   - `edit::replace`: replacing an existing scalar;
 //!   - `edit::insert`: inserting missing keys and parents;
 //!   - `edit::comment`: putting, replacing or removing a marked comment above a key;
 //!   - `edit::extent`: where an entry's text ends, which is where new lines go.
+#![cfg_attr(
+    not(test),
+    deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)
+)]
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -107,7 +113,7 @@ mod text;
 mod tree;
 mod verify;
 
-pub use document::{Document, Found, Scalar, Style};
+pub use document::{Document, Found, Scalar, ScalarRef, Style};
 pub use edit::Edit;
 pub use error::{Error, NodeKind};
 pub use path::{Path, Segment};

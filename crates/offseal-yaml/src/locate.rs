@@ -5,7 +5,7 @@ use crate::path::{Path, Segment};
 use crate::tree::{Kind, NodeId, Tree};
 
 /// The most keys a path may have (deeper YAML is refused by the parser anyway).
-const MAX_PATH_LEN: usize = 256;
+pub(crate) const MAX_PATH_LEN: usize = 256;
 
 /// Where a path ends up.
 pub(crate) enum Lookup {
@@ -58,8 +58,8 @@ pub(crate) fn walk(tree: &Tree, path: &Path) -> Result<Lookup, Error> {
     let mut entry: Option<(NodeId, NodeId)> = None;
     for (i, segment) in path.segments().iter().enumerate() {
         let node = tree.node(current);
-        let line = entry.map_or(node.line, |(k, _)| tree.node(k).line);
-        if node.is_null() || node.is_empty_flow_map() {
+        let line = entry.map_or(node.line(), |(k, _)| tree.node(k).line());
+        if tree.is_null(current) || tree.is_empty_flow_map(current) {
             return Ok(Lookup::Missing {
                 at: i,
                 site: Site::Null {
@@ -87,7 +87,7 @@ pub(crate) fn walk(tree: &Tree, path: &Path) -> Result<Lookup, Error> {
                     line,
                 });
             }
-            Kind::Map { entries, .. } => {
+            Kind::Map { .. } => {
                 let Segment::Key(name) = segment else {
                     return Err(Error::InvalidPath {
                         path: path.to_string(),
@@ -95,15 +95,15 @@ pub(crate) fn walk(tree: &Tree, path: &Path) -> Result<Lookup, Error> {
                     });
                 };
                 let mut found: Option<(NodeId, NodeId)> = None;
-                for &(k, v) in entries {
-                    if tree.node(k).scalar_value() != Some(name.as_str()) {
+                for &(k, v) in tree.entries(current) {
+                    if tree.value(k) != Some(name.as_str()) {
                         continue;
                     }
                     if let Some((first, _)) = found {
                         return Err(Error::DuplicateKey {
                             path: path.prefix(i + 1),
-                            first_line: tree.node(first).line,
-                            second_line: tree.node(k).line,
+                            first_line: tree.node(first).line(),
+                            second_line: tree.node(k).line(),
                         });
                     }
                     found = Some((k, v));
@@ -139,27 +139,27 @@ pub(crate) fn referenced_anchor(tree: &Tree, path: &Path, depth: usize) -> Resul
     let Some(mut current) = tree.root else {
         return Ok(());
     };
-    let mut line = tree.node(current).line;
+    let mut line = tree.node(current).line();
     for i in 0..=depth {
-        let node = tree.node(current);
-        if node.anchor != 0 && tree.referenced.contains(&node.anchor) {
+        if tree.is_referenced(current) {
             return Err(Error::AnchorReferenced {
                 path: path.prefix(i),
                 line,
             });
         }
-        let (Some(Segment::Key(name)), Kind::Map { entries, .. }) =
-            (path.segments().get(i), &node.kind)
+        let (Some(Segment::Key(name)), Kind::Map { .. }) =
+            (path.segments().get(i), &tree.node(current).kind)
         else {
             break;
         };
-        let Some(&(k, v)) = entries
+        let Some(&(k, v)) = tree
+            .entries(current)
             .iter()
-            .find(|(k, _)| tree.node(*k).scalar_value() == Some(name.as_str()))
+            .find(|(k, _)| tree.value(*k) == Some(name.as_str()))
         else {
             break;
         };
-        line = tree.node(k).line;
+        line = tree.node(k).line();
         current = v;
     }
     Ok(())
@@ -167,9 +167,8 @@ pub(crate) fn referenced_anchor(tree: &Tree, path: &Path, depth: usize) -> Resul
 
 /// What a value node is.
 pub(crate) fn kind_of(tree: &Tree, id: NodeId) -> NodeKind {
-    let node = tree.node(id);
-    match &node.kind {
-        Kind::Scalar { .. } if node.is_null() => NodeKind::Null,
+    match &tree.node(id).kind {
+        Kind::Scalar { .. } if tree.is_null(id) => NodeKind::Null,
         Kind::Scalar { .. } => NodeKind::Scalar,
         Kind::Alias(_) => NodeKind::Alias,
         Kind::Map { .. } => NodeKind::Mapping,

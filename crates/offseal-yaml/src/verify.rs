@@ -1,10 +1,15 @@
 //! The data an edited file must hold, and the comparison with what it does hold.
 //!
 //! The expected data is the old tree plus a small overlay (replaced nodes and appended
-//! entries), so verifying costs one parse and one walk, with no copy of the old tree.
+//! entries), with no copy of the old tree. The edited text is compared with it while it is
+//! parsed ([`Expected::read_back`]), node by node, without building its tree: verifying costs
+//! one parse and no memory beyond the parser's. Only when something differs is the edited text
+//! parsed into a tree, to name where ([`Expected::differences`]).
 
+use crate::comments::Comments;
+use crate::locate::MAX_PATH_LEN;
 use crate::path::{Path, Segment};
-use crate::tree::{Kind, Node, NodeId, Style, Tree};
+use crate::tree::{Content, Item, ItemKind, Items, Kind, NodeId, Style, Tree};
 
 /// How many differences to report at most.
 const MAX_DIFFS: usize = 5;
@@ -47,9 +52,16 @@ impl<'t> Expected<'t> {
         }
     }
 
-    /// Adds a new node.
-    pub(crate) fn push(&mut self, node: Node) -> NodeId {
-        self.new.push(node)
+    /// Where new nodes go.
+    pub(crate) fn new_tree(&mut self) -> &mut Tree {
+        &mut self.new
+    }
+
+    /// The old scalar `old` is to read as `value` written in `style` (keeping its anchor and
+    /// tag).
+    pub(crate) fn replace_scalar(&mut self, old: NodeId, value: &str, style: Style) {
+        let id = self.new.push_scalar(value, style, Some((self.old, old)));
+        self.replace(old, id);
     }
 
     /// The old node `old` is to read as the new node `new`.
@@ -86,16 +98,17 @@ impl<'t> Expected<'t> {
         self.replaced.binary_search_by_key(&id, |&(o, _)| o).is_ok()
     }
 
-    fn resolve(&self, r: Ref) -> (&Node, bool) {
+    /// The tree and id of a node, and whether it is new.
+    fn resolve(&self, r: Ref) -> (&Tree, NodeId, bool) {
         match r {
             Ref::Old(id) => match self.replaced.binary_search_by_key(&id, |&(o, _)| o) {
                 Ok(i) => {
-                    let new = self.replaced.get(i).map_or(usize::MAX, |&(_, n)| n);
-                    (self.new.node(new), true)
+                    let new = self.replaced.get(i).map_or(NodeId::MAX, |&(_, n)| n);
+                    (&self.new, new, true)
                 }
-                Err(_) => (self.old.node(id), false),
+                Err(_) => (self.old, id, false),
             },
-            Ref::New(id) => (self.new.node(id), true),
+            Ref::New(id) => (&self.new, id, true),
         }
     }
 
@@ -111,11 +124,30 @@ impl<'t> Expected<'t> {
         }
     }
 
+    /// The root of the expected data.
+    fn expected_root(&self) -> Option<Ref> {
+        self.root.map(Ref::New).or(self.old.root.map(Ref::Old))
+    }
+
+    /// The entries of an expected mapping: its own, then the appended ones.
+    fn map_entries(&self, r: Ref) -> impl Iterator<Item = (Ref, Ref)> + '_ {
+        let (tree, id, is_new) = self.resolve(r);
+        let child = move |id: NodeId| if is_new { Ref::New(id) } else { Ref::Old(id) };
+        let own = tree
+            .entries(id)
+            .iter()
+            .map(move |&(k, v)| (child(k), child(v)));
+        let added = self
+            .appended_to(r)
+            .iter()
+            .map(|&(k, v)| (Ref::New(k), Ref::New(v)));
+        own.chain(added)
+    }
+
     /// Compares `actual` with the expected data; returns the paths where they differ.
     pub(crate) fn differences(&self, actual: &Tree) -> Vec<Path> {
         let mut diffs = Vec::new();
-        let root = self.root.map(Ref::New).or(self.old.root.map(Ref::Old));
-        match (root, actual.root) {
+        match (self.expected_root(), actual.root) {
             (Some(e), Some(a)) => self.compare(e, actual, a, &mut Vec::new(), &mut diffs),
             (None, None) => {}
             _ => diffs.push(Path::new()),
@@ -134,29 +166,18 @@ impl<'t> Expected<'t> {
         if diffs.len() >= MAX_DIFFS {
             return;
         }
-        let (x, x_is_new) = self.resolve(expected);
-        let y = actual.node(a);
+        let (xt, x, x_is_new) = self.resolve(expected);
+        let (xn, y) = (xt.node(x), actual.node(a));
         let mut differ = || diffs.push(to_path(path));
-        let tags_equal = x.tag.as_ref().map(|t| &t.resolved) == y.tag.as_ref().map(|t| &t.resolved);
-        if !tags_equal || x.anchor != y.anchor {
+        let tags_equal = xt.tag(x).map(|t| &t.resolved) == actual.tag(a).map(|t| &t.resolved);
+        if !tags_equal || xt.anchor(x) != actual.anchor(a) {
             differ();
             return;
         }
         let child = |id: NodeId| if x_is_new { Ref::New(id) } else { Ref::Old(id) };
-        match (&x.kind, &y.kind) {
-            (
-                Kind::Scalar {
-                    value: v1,
-                    style: s1,
-                    ..
-                },
-                Kind::Scalar {
-                    value: v2,
-                    style: s2,
-                    ..
-                },
-            ) => {
-                if v1 != v2 || (*s1 == Style::Plain) != (*s2 == Style::Plain) {
+        match (xn.kind, y.kind) {
+            (Kind::Scalar { style: s1, .. }, Kind::Scalar { style: s2, .. }) => {
+                if xt.value(x) != actual.value(a) || (s1 == Style::Plain) != (s2 == Style::Plain) {
                     differ();
                 }
             }
@@ -165,23 +186,22 @@ impl<'t> Expected<'t> {
                     differ();
                 }
             }
-            (Kind::Map { entries: e1, .. }, Kind::Map { entries: e2, .. }) => {
-                let extra = self.appended_to(expected);
-                if e1.len() + extra.len() != e2.len() {
+            (Kind::Map { .. }, Kind::Map { .. }) => {
+                let e2 = actual.entries(a);
+                if xt.entries(x).len() + self.appended_to(expected).len() != e2.len() {
                     differ();
                     return;
                 }
-                let own = e1.iter().map(|&(k, v)| (child(k), child(v)));
-                let added = extra.iter().map(|&(k, v)| (Ref::New(k), Ref::New(v)));
-                for ((k1, v1), &(k2, v2)) in own.chain(added).zip(e2) {
+                for ((k1, v1), &(k2, v2)) in self.map_entries(expected).zip(e2) {
                     self.compare(k1, actual, k2, path, diffs);
-                    let name = actual.node(k2).scalar_value().unwrap_or("?");
+                    let name = actual.value(k2).unwrap_or("?");
                     path.push(Step::Key(name));
                     self.compare(v1, actual, v2, path, diffs);
                     path.pop();
                 }
             }
-            (Kind::Seq { items: i1, .. }, Kind::Seq { items: i2, .. }) => {
+            (Kind::Seq { .. }, Kind::Seq { .. }) => {
+                let (i1, i2) = (xt.items(x), actual.items(a));
                 if i1.len() != i2.len() {
                     differ();
                     return;
@@ -194,6 +214,205 @@ impl<'t> Expected<'t> {
             }
             _ => differ(),
         }
+    }
+
+    /// Parses `text` and compares it with the expected data as it goes, as
+    /// [`Expected::differences`] does with its tree, stopping at the first difference.
+    ///
+    /// Returns `None` when `text` does not parse (or holds several documents) or differs from
+    /// the expected data. Otherwise returns, for each of `comments` (a key's path and a
+    /// marker), what `Document::leading_comment` reads in `text`.
+    pub(crate) fn read_back(
+        &self,
+        text: &str,
+        comments: &[(&Path, &str)],
+    ) -> Option<Vec<Option<String>>> {
+        let mut reader = Reader {
+            items: Items::new(text),
+            src: text,
+            content: Content::default(),
+            steps: Vec::new(),
+            in_key: 0,
+            last_start: 0,
+            failed: false,
+            probes: comments.iter().map(|(path, _)| Probe::new(path)).collect(),
+        };
+        let same = match self.expected_root() {
+            Some(root) => self.matches(root, &mut reader),
+            None => true,
+        };
+        // Nothing may follow the root: no other node, no parse error.
+        if !same || reader.next().is_some() || reader.failed {
+            return None;
+        }
+        reader.content.finish();
+        let notes = Comments::new(text, &reader.content);
+        let found = reader
+            .probes
+            .iter()
+            .zip(comments)
+            .map(|(probe, (_, marker))| {
+                let (start, flow) = probe.found()?;
+                let line = notes.key_line_at(start, flow).ok()?;
+                let above = notes.marked_comment_above(line.start, line.indent, marker, None)?;
+                notes.comment_text(&above, marker).map(str::to_owned)
+            });
+        Some(found.collect())
+    }
+
+    /// Whether the next node of `reader` (and all below it) is the expected node `x`.
+    fn matches<'e>(&'e self, x: Ref, reader: &mut Reader<'_, 'e>) -> bool {
+        let Some(item) = reader.next() else {
+            return false;
+        };
+        let (tree, id, is_new) = self.resolve(x);
+        let node = tree.node(id);
+        let tag = tree.tag(id).map(|t| t.resolved.as_str());
+        if tag != item.tag.as_ref().map(|t| t.resolved.as_str()) || tree.anchor(id) != item.anchor {
+            return false;
+        }
+        match (node.kind, item.kind) {
+            (
+                Kind::Scalar { style: s1, .. },
+                ItemKind::Scalar {
+                    value, style: s2, ..
+                },
+            ) => tree.value(id) == Some(&*value) && (s1 == Style::Plain) == (s2 == Style::Plain),
+            (Kind::Alias(p), ItemKind::Alias(q)) => usize::try_from(p).ok() == Some(q),
+            (Kind::Map { .. }, ItemKind::MapStart { flow }) => {
+                for (k, v) in self.map_entries(x) {
+                    reader.in_key += 1;
+                    let key = self.matches(k, reader);
+                    reader.in_key -= 1;
+                    if !key {
+                        return false;
+                    }
+                    let (kt, kid, _) = self.resolve(k);
+                    let name = kt.value(kid);
+                    reader.steps.push(name);
+                    if name.is_some() && reader.in_key == 0 {
+                        reader.hit(flow);
+                    }
+                    if !self.matches(v, reader) {
+                        return false;
+                    }
+                    reader.steps.pop();
+                }
+                matches!(reader.next().map(|i| i.kind), Some(ItemKind::End))
+            }
+            (Kind::Seq { .. }, ItemKind::SeqStart { .. }) => {
+                let child = |id: NodeId| if is_new { Ref::New(id) } else { Ref::Old(id) };
+                for &item in tree.items(id) {
+                    reader.steps.push(None);
+                    if !self.matches(child(item), reader) {
+                        return false;
+                    }
+                    reader.steps.pop();
+                }
+                matches!(reader.next().map(|i| i.kind), Some(ItemKind::End))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The edited text being read by [`Expected::read_back`].
+struct Reader<'s, 'e> {
+    items: Items<'s>,
+    src: &'s str,
+    /// The spans of its scalars that may hold a line-initial `#`.
+    content: Content,
+    /// The keys from the root to the current node (`None` for a sequence item or a key that
+    /// is not a scalar), borrowed from the expected data, which the text matches so far.
+    steps: Vec<Option<&'e str>>,
+    /// How many keys the current node is inside (a key's own mappings are not on any path).
+    in_key: usize,
+    /// Start of the last scalar read.
+    last_start: usize,
+    failed: bool,
+    probes: Vec<Probe<'e>>,
+}
+
+impl<'s> Reader<'s, '_> {
+    /// The next node or end of collection; `None` at the end or at a parse error.
+    fn next(&mut self) -> Option<Item<'s>> {
+        match self.items.next()? {
+            Ok(item) => {
+                if let ItemKind::Scalar { style, .. } = item.kind {
+                    self.content.note(self.src, item.start, item.end, style);
+                    self.last_start = item.start;
+                }
+                Some(item)
+            }
+            Err(_) => {
+                self.failed = true;
+                None
+            }
+        }
+    }
+
+    /// The scalar key just read (in a `flow` or block mapping) ends `steps`: counts it for the
+    /// probes whose path it is on.
+    fn hit(&mut self, flow: bool) {
+        let depth = self.steps.len();
+        for probe in &mut self.probes {
+            let Some(keys) = &probe.keys else {
+                continue;
+            };
+            let on_path = depth <= keys.len()
+                && self
+                    .steps
+                    .iter()
+                    .rev()
+                    .zip(keys.get(..depth).unwrap_or(&[]).iter().rev())
+                    .all(|(step, key)| *step == Some(*key));
+            if !on_path {
+                continue;
+            }
+            if let Some(hits) = probe.hits.get_mut(depth - 1) {
+                *hits += 1;
+            }
+            if depth == keys.len() {
+                probe.key = Some((self.last_start, flow));
+            }
+        }
+    }
+}
+
+/// Where the key at a path is in the edited text, for the comments above it.
+struct Probe<'p> {
+    /// The path's keys (`None` if it has a sequence index: no key is found there).
+    keys: Option<Vec<&'p str>>,
+    /// How many keys were read at each length of the path.
+    hits: Vec<u32>,
+    /// The key's start, and whether its mapping is a flow mapping.
+    key: Option<(usize, bool)>,
+}
+
+impl<'p> Probe<'p> {
+    fn new(path: &'p Path) -> Self {
+        let keys: Option<Vec<&str>> = path
+            .segments()
+            .iter()
+            .map(|s| match s {
+                Segment::Key(k) => Some(k.as_str()),
+                Segment::Index(_) => None,
+            })
+            .collect();
+        Self {
+            hits: vec![0; path.len()],
+            keys,
+            key: None,
+        }
+    }
+
+    /// The key, if the path leads to it alone, as a walk from the root finds it: one key at
+    /// each step (a second one is a duplicate key).
+    fn found(&self) -> Option<(usize, bool)> {
+        let walkable = !self.hits.is_empty()
+            && self.hits.len() <= MAX_PATH_LEN
+            && self.hits.iter().all(|&h| h == 1);
+        walkable.then_some(self.key).flatten()
     }
 }
 

@@ -8,6 +8,8 @@ mod util;
 
 mod cert;
 mod check;
+mod credentials;
+mod docs;
 mod kubeseal;
 mod raw;
 mod reseal;

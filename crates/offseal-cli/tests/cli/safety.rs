@@ -163,9 +163,10 @@ fn concurrent_runs_on_one_file_all_land() {
 
 #[test]
 fn a_killed_run_leaves_the_old_file_or_the_new_one() {
-    // A big file makes the run long enough to be killed at many points.
+    // A big file makes the run long enough to be killed at many points. Its tenant id is
+    // kept: no run below gives one.
     let mut big = String::from(
-        "# big values file\nexternal_secrets:\n  keyvault_credentials:\n    client_id: old\n    client_secret: old\n",
+        "# big values file\nexternal_secrets:\n  azure_tenant_id: d93d3d23-50e3-46db-b3ad-8c6c281b431e\n  keyvault_credentials:\n    client_id: old\n    client_secret: old\n",
     );
     for i in 0..10_000 {
         big.push_str(&format!("k{i}:\n  v: {i}   # comment {i}\n"));

@@ -2,6 +2,8 @@
 //! block and every value whose key carries a provenance comment, whatever they hold, and any
 //! other scalar that is well-formed sealed data.
 
+use std::collections::HashSet;
+
 use offseal_yaml::Path;
 
 use super::ValuesFile;
@@ -47,54 +49,57 @@ impl ValuesFile {
     /// any other scalar that is well-formed sealed data.
     #[must_use]
     pub fn sealed_values(&self) -> Vec<SealedValue> {
-        let blocks = self.blocks();
-        let role_of = |path: &Path| {
-            blocks.iter().find_map(|b| {
-                if *path == b.client_id_path() {
-                    Some(Role::ClientId)
-                } else if *path == b.client_secret_path() {
-                    Some(Role::ClientSecret)
-                } else {
-                    None
-                }
-            })
-        };
-        // Most files have no provenance comment: skip the per-value lookup then.
-        let has_records = self.doc.source().contains(PROVENANCE_MARKER);
-        let recorded = |path: &Path| {
-            has_records
-                && self
-                    .doc
-                    .leading_comment(path, PROVENANCE_MARKER)
-                    .as_deref()
-                    .and_then(Provenance::parse)
-                    .is_some()
-        };
-        let mut values: Vec<SealedValue> = self
-            .doc
-            .scalars()
-            .into_iter()
-            .filter_map(|scalar| {
-                let state = ValueState::of(&scalar.value);
-                let role = match role_of(&scalar.path) {
-                    Some(role) => role,
-                    None if recorded(&scalar.path) => Role::Recorded,
-                    None => match &state {
-                        ValueState::Sealed(e) if PLAUSIBLE_RSA_SIZES.contains(&e.rsa_size()) => {
-                            Role::Other
-                        }
-                        _ => return None,
-                    },
-                };
-                Some(SealedValue {
-                    provenance: self.provenance(&scalar.path),
-                    path: scalar.path,
-                    line: scalar.line,
-                    role,
-                    state,
-                })
+        let credentials: Vec<(Path, Role)> = self
+            .blocks()
+            .iter()
+            .flat_map(|b| {
+                [
+                    (b.client_id_path(), Role::ClientId),
+                    (b.client_secret_path(), Role::ClientSecret),
+                ]
             })
             .collect();
+        let role_of = |path: &Path| {
+            credentials
+                .iter()
+                .find_map(|(p, role)| (p == path).then_some(*role))
+        };
+        // Most files have no provenance comment: skip the lookups then.
+        let has_records = self.doc.source().contains(PROVENANCE_MARKER);
+        let mut values = Vec::new();
+        self.doc.visit_scalars(|scalar| {
+            let path = scalar.path();
+            let recorded_at = |depth: usize| {
+                scalar
+                    .leading_comment(depth, PROVENANCE_MARKER)
+                    .as_deref()
+                    .and_then(Provenance::parse)
+            };
+            let state = ValueState::of(scalar.value());
+            let role = match role_of(path) {
+                Some(role) => role,
+                None if has_records && recorded_at(path.len()).is_some() => Role::Recorded,
+                None => match &state {
+                    ValueState::Sealed(e) if PLAUSIBLE_RSA_SIZES.contains(&e.rsa_size()) => {
+                        Role::Other
+                    }
+                    _ => return,
+                },
+            };
+            // The nearest record: on the key, else on the nearest ancestor that has one.
+            let provenance = if has_records {
+                (1..=path.len()).rev().find_map(recorded_at)
+            } else {
+                None
+            };
+            values.push(SealedValue {
+                provenance,
+                path: path.clone(),
+                line: scalar.line(),
+                role,
+                state,
+            });
+        });
         values.sort_by_key(|v| v.line);
         values
     }
@@ -104,19 +109,18 @@ impl ValuesFile {
     /// belongs), and the value at `also` (a path about to be sealed), whatever it holds.
     #[must_use]
     pub fn positions_to_hide(&self, also: Option<&Path>) -> Vec<(usize, usize)> {
-        let plaintext: Vec<Path> = self
+        let plaintext: HashSet<Path> = self
             .sealed_values()
             .into_iter()
             .filter(|v| !matches!(v.state, ValueState::Sealed(_)))
             .map(|v| v.path)
             .collect();
-        let mut positions: Vec<(usize, usize)> = self
-            .doc
-            .scalars()
-            .into_iter()
-            .filter(|s| also == Some(&s.path) || plaintext.contains(&s.path))
-            .map(|s| (s.line, s.column))
-            .collect();
+        let mut positions = Vec::new();
+        self.doc.visit_scalars(|s| {
+            if also == Some(s.path()) || plaintext.contains(s.path()) {
+                positions.push((s.line(), s.column()));
+            }
+        });
         positions.sort_unstable();
         positions
     }

@@ -51,13 +51,13 @@ impl Plan<'_> {
         match locate::walk(self.tree(), path)? {
             Lookup::Found { key, map, .. } => {
                 let comments = self.doc.comments();
-                let line = comments
-                    .key_line(key, map)
-                    .map_err(|what| Error::Unsupported {
+                let line = comments.key_line(self.tree(), key, map).map_err(|what| {
+                    Error::Unsupported {
                         path: path.clone(),
-                        line: self.node(key).line,
+                        line: self.node(key).line(),
                         what,
-                    })?;
+                    }
+                })?;
                 let matching = comments.marked_comment_above(line.start, line.indent, marker, None);
                 let le = text::line_ending(self.src);
                 match (matching.as_ref(), text) {

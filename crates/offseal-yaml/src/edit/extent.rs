@@ -5,7 +5,7 @@ use super::Plan;
 use crate::error::Error;
 use crate::path::Path;
 use crate::text;
-use crate::tree::{Kind, Node, NodeId, Style};
+use crate::tree::{Kind, NodeId, Style};
 
 /// What the text of a node ends with.
 enum Last {
@@ -50,13 +50,13 @@ impl Plan<'_> {
     /// none (`? key` and no `:`); the parser then reports an empty value at the next token,
     /// which may be lines below: past comments, or at a key of an outer mapping.
     pub(super) fn has_value(&self, key: NodeId, value: NodeId) -> bool {
-        let node = self.node(value);
-        if !is_empty(node) {
+        if !self.is_empty(value) {
             return true;
         }
+        let node = self.node(value);
         // In a block mapping the value indicator is followed by white space (`:x` starts a key).
-        find_colon(self.src, self.node(key).end).is_some_and(|colon| {
-            colon <= node.start
+        find_colon(self.src, self.node(key).end()).is_some_and(|colon| {
+            colon <= node.start()
                 && matches!(
                     self.src.as_bytes().get(colon + 1),
                     None | Some(b' ' | b'\t' | b'\r' | b'\n')
@@ -69,7 +69,7 @@ impl Plan<'_> {
     fn entry_tail(&self, key: NodeId, value: NodeId) -> Option<NodeId> {
         if self.has_value(key, value) {
             Some(value)
-        } else if is_empty(self.node(key)) {
+        } else if self.is_empty(key) {
             None
         } else {
             Some(key)
@@ -79,24 +79,18 @@ impl Plan<'_> {
     /// The last leaf in the text of `id`, descending through block collections.
     fn last_of(&self, mut id: NodeId, mut owner_col: usize) -> Last {
         loop {
-            match &self.node(id).kind {
-                Kind::Map {
-                    flow: false,
-                    entries,
-                    indent,
-                } => {
-                    let Some(&(k, v)) = entries.last() else {
+            match self.node(id).kind {
+                Kind::Map { flow: false, .. } => {
+                    let Some(&(k, v)) = self.tree().entries(id).last() else {
                         return Last::Leaf(id, owner_col);
                     };
-                    owner_col = *indent;
+                    owner_col = self.node(id).indent().unwrap_or(owner_col);
                     match self.entry_tail(k, v) {
                         Some(tail) => id = tail,
                         None => return Last::Question(k),
                     }
                 }
-                Kind::Seq {
-                    flow: false, items, ..
-                } => match items.last() {
+                Kind::Seq { flow: false, .. } => match self.tree().items(id).last() {
                     Some(&v) => id = v,
                     None => return Last::Leaf(id, owner_col),
                 },
@@ -112,18 +106,18 @@ impl Plan<'_> {
         let node = self.node(leaf);
         let Kind::Scalar {
             style: Style::Literal | Style::Folded,
-            header,
             ..
-        } = &node.kind
+        } = node.kind
         else {
-            return Ok(text::next_line_start(src, node.end));
+            return Ok(text::next_line_start(src, node.end()));
         };
-        let ls = text::line_start(src, node.end);
-        let before = src.get(ls..node.end).unwrap_or("x");
+        let header = self.tree().header(leaf);
+        let ls = text::line_start(src, node.end());
+        let before = src.get(ls..node.end()).unwrap_or("x");
         let offset = if before.bytes().all(|b| b == b' ') && before.len() <= owner_col {
             ls
         } else {
-            text::next_line_start(src, node.end)
+            text::next_line_start(src, node.end())
         };
         let strip = header
             .and_then(|(a, b)| src.get(a..b))
@@ -134,7 +128,7 @@ impl Plan<'_> {
             && !self.expected.is_replaced(leaf)
         {
             let header_line =
-                header.map_or(node.line, |(h, _)| text::line_number(src.as_bytes(), h));
+                header.map_or(node.line(), |(h, _)| text::line_number(src.as_bytes(), h));
             return Err(Error::BlockScalarAtEof {
                 path: path.clone(),
                 line: header_line,
@@ -143,12 +137,18 @@ impl Plan<'_> {
         Ok(offset)
     }
 
+    /// Whether a node has no text: an empty scalar (null) that the parser made up.
+    fn is_empty(&self, id: NodeId) -> bool {
+        let node = self.node(id);
+        node.start() == node.end() && self.tree().is_null(id)
+    }
+
     /// Where the line after a bare `?` starts. The parser puts its empty key at the next token,
     /// below any blank and comment lines (or at the end of the file), so the `?` is on the last
     /// line before that key with other text.
     fn after_question(&self, key: NodeId) -> usize {
         let src = self.src;
-        let at = self.node(key).start;
+        let at = self.node(key).start();
         let mut end = at;
         loop {
             let start = text::after_bom(src, text::line_start(src, end));
@@ -165,11 +165,6 @@ impl Plan<'_> {
             }
         }
     }
-}
-
-/// Whether a node has no text: an empty scalar (null) that the parser made up.
-fn is_empty(node: &Node) -> bool {
-    node.start == node.end && node.is_null()
 }
 
 /// Finds the `:` after a key that ends at `from`, skipping white space and comments.

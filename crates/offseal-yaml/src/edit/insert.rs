@@ -9,7 +9,7 @@ use crate::locate::Site;
 use crate::path::{Path, Segment};
 use crate::render;
 use crate::text;
-use crate::tree::{Kind, Node, NodeId, Style, Tree};
+use crate::tree::{Kind, NodeId, Style, Tree};
 use crate::verify::Expected;
 
 /// A key to insert.
@@ -48,17 +48,17 @@ impl Plan<'_> {
             Site::Empty => {}
             Site::Map(map) => {
                 let node = self.node(map);
-                if matches!(node.kind, Kind::Map { flow: true, .. }) {
+                if node.is_flow_map() {
                     return Err(Error::FlowInsert {
                         path: missing,
-                        line: node.line,
+                        line: node.line(),
                     });
                 }
             }
             Site::Null { value: id, entry } => {
                 let node = self.node(id);
-                let line = entry.map_or(node.line, |(k, _)| self.node(k).line);
-                if node.anchor != 0 || node.tag.is_some() {
+                let line = entry.map_or(node.line(), |(k, _)| self.node(k).line());
+                if self.tree().anchor(id) != 0 || self.tree().tag(id).is_some() {
                     return Err(Error::Unsupported {
                         path: path.prefix(at),
                         line,
@@ -67,13 +67,13 @@ impl Plan<'_> {
                 }
                 if let Some((key, map)) = entry {
                     let m = self.node(map);
-                    if matches!(m.kind, Kind::Map { flow: true, .. }) {
+                    if m.is_flow_map() {
                         return Err(Error::FlowInsert {
                             path: missing,
-                            line: m.line,
+                            line: m.line(),
                         });
                     }
-                    if self.doc.comments().key_line(key, map).is_err() {
+                    if self.doc.comments().key_line(self.tree(), key, map).is_err() {
                         return Err(Error::Unsupported {
                             path: path.prefix(at),
                             line,
@@ -153,19 +153,13 @@ impl Plan<'_> {
             let (offset, col) = match site_edit.site {
                 Site::Empty => (src.len(), 0),
                 Site::Map(map) => {
-                    let col = match self.node(map).kind {
-                        Kind::Map { indent, .. } => indent,
-                        _ => 0,
-                    };
+                    let col = self.node(map).indent().unwrap_or(0);
                     // After the mapping's last entry, however deeply nested.
                     (self.after_node(map, col, &first_path)?, col)
                 }
                 Site::Null { value, entry } => {
                     let col = match entry {
-                        Some((_, map)) => match self.node(map).kind {
-                            Kind::Map { indent, .. } => indent + step,
-                            _ => step,
-                        },
+                        Some((_, map)) => self.node(map).indent().unwrap_or(0) + step,
                         None => 0,
                     };
                     (self.clear_null(value, &site_edit.base), col)
@@ -192,7 +186,7 @@ impl Plan<'_> {
     fn clear_null(&mut self, id: NodeId, path: &Path) -> usize {
         let src = self.src;
         let node = self.node(id);
-        let (start, end) = (node.start, node.end);
+        let (start, end) = (node.start(), node.end());
         if start == end {
             return text::next_line_start(src, start);
         }
@@ -222,12 +216,12 @@ impl Plan<'_> {
         let entries = build_entries(&mut self.expected, &site_edit.entries);
         match site_edit.site {
             Site::Empty => {
-                let id = self.expected.push(map_node(entries, col));
+                let id = self.expected.new_tree().push_map(&entries, col);
                 self.expected.set_root(id);
             }
             Site::Map(map) => self.expected.append(map, entries),
             Site::Null { value, .. } => {
-                let id = self.expected.push(map_node(entries, col));
+                let id = self.expected.new_tree().push_map(&entries, col);
                 self.expected.replace(value, id);
             }
         }
@@ -275,38 +269,27 @@ fn render_entries(entries: &[NewEntry], col: usize, step: usize, le: &str, out: 
     }
 }
 
-fn scalar_node(value: &str) -> Node {
+/// Adds a new scalar, in the style it is written in.
+fn push_scalar(tree: &mut Tree, value: &str) -> NodeId {
     let style = if render::plain_safe(value) {
         Style::Plain
     } else {
         Style::DoubleQuoted
     };
-    Node::synthetic(Kind::Scalar {
-        value: value.to_owned(),
-        style,
-        header: None,
-    })
-}
-
-fn map_node(entries: Vec<(NodeId, NodeId)>, indent: usize) -> Node {
-    Node::synthetic(Kind::Map {
-        flow: false,
-        entries,
-        indent,
-    })
+    tree.push_scalar(value, style, None)
 }
 
 /// Adds new keys to the expected data.
-fn build_entries(tree: &mut Expected<'_>, entries: &[NewEntry]) -> Vec<(NodeId, NodeId)> {
+fn build_entries(expected: &mut Expected<'_>, entries: &[NewEntry]) -> Vec<(NodeId, NodeId)> {
     entries
         .iter()
         .map(|entry| {
-            let key = tree.push(scalar_node(&entry.key));
+            let key = push_scalar(expected.new_tree(), &entry.key);
             let value = match &entry.value {
-                NewValue::Leaf(value) => tree.push(scalar_node(value)),
+                NewValue::Leaf(value) => push_scalar(expected.new_tree(), value),
                 NewValue::Map(children) => {
-                    let children = build_entries(tree, children);
-                    tree.push(map_node(children, 0))
+                    let children = build_entries(expected, children);
+                    expected.new_tree().push_map(&children, 0)
                 }
             };
             (key, value)
@@ -318,23 +301,14 @@ fn build_entries(tree: &mut Expected<'_>, entries: &[NewEntry]) -> Vec<(NodeId, 
 /// block mapping (2 if none).
 fn indent_step(tree: &Tree) -> usize {
     let mut counts: HashMap<usize, usize> = HashMap::new();
-    for node in &tree.nodes {
-        let Kind::Map {
-            flow: false,
-            entries,
-            indent: parent,
-        } = &node.kind
-        else {
+    for (id, node) in tree.all() {
+        let (Kind::Map { flow: false, .. }, Some(parent)) = (node.kind, node.indent()) else {
             continue;
         };
-        for &(k, v) in entries {
+        for &(k, v) in tree.entries(id) {
             let child = tree.node(v);
-            if let Kind::Map {
-                flow: false,
-                indent,
-                ..
-            } = &child.kind
-                && child.line > tree.node(k).line
+            if let (Kind::Map { flow: false, .. }, Some(indent)) = (child.kind, child.indent())
+                && child.line() > tree.node(k).line()
                 && indent > parent
             {
                 *counts.entry(indent - parent).or_default() += 1;

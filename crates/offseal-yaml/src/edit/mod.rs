@@ -8,6 +8,8 @@ mod comment;
 mod extent;
 mod insert;
 mod replace;
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 
@@ -16,7 +18,7 @@ use crate::error::Error;
 use crate::locate::{self, Lookup};
 use crate::path::Path;
 use crate::text;
-use crate::tree::{Node, NodeId, Tree};
+use crate::tree::{self, Node, NodeId, Tree};
 use crate::verify::Expected;
 
 use comment::CommentCheck;
@@ -149,6 +151,16 @@ struct Plan<'d> {
 
 /// Applies `edits` to `doc` (see [`Document::edit`]).
 fn apply(doc: &Document, edits: &[Edit]) -> Result<Vec<u8>, Error> {
+    let mut plan = plan(doc, edits)?;
+    let out = plan.splice()?;
+    if out == plan.src {
+        return Ok(out.into_bytes());
+    }
+    plan.verify(out)
+}
+
+/// Plans `edits` on `doc`: the splices, and the data and comments to expect after them.
+fn plan<'d>(doc: &'d Document, edits: &[Edit]) -> Result<Plan<'d>, Error> {
     check_conflicts(edits)?;
     let mut plan = Plan {
         doc,
@@ -169,11 +181,7 @@ fn apply(doc: &Document, edits: &[Edit]) -> Result<Vec<u8>, Error> {
         }
     }
     plan.place_sites()?;
-    let out = plan.splice()?;
-    if out == plan.src {
-        return Ok(out.into_bytes());
-    }
-    plan.verify(out)
+    Ok(plan)
 }
 
 /// Refuses two edits of one key, and a value set where another edit needs a mapping.
@@ -271,27 +279,68 @@ impl Plan<'_> {
         Ok(out)
     }
 
-    /// Parses the result again and compares it with the expected data and comments.
+    /// Parses the result again and compares it with the expected data and comments, as it
+    /// parses (no second tree); when they differ, parses it into a tree to say where.
     fn verify(&self, out: String) -> Result<Vec<u8>, Error> {
-        let all_paths = || {
-            let mut paths: Vec<Path> = self.splices.iter().map(|s| s.path.clone()).collect();
-            paths.sort();
-            paths.dedup();
-            paths
-        };
-        let Ok(new) = Document::from_string(out) else {
-            return Err(Error::Verify { paths: all_paths() });
-        };
+        tree::check_len(out.len())?;
+        let same = self.reads_back(&out);
+        // In tests, small results are also compared as trees (the old, slower check): the two
+        // must agree. Large ones are not, so that tests/memory.rs sees what a release build does.
+        debug_assert!(
+            out.len() > 1 << 16
+                || same == self.differences(out.clone()).is_some_and(|d| d.is_empty()),
+            "the read-back and the comparison of trees disagree"
+        );
+        if same {
+            Ok(out.into_bytes())
+        } else {
+            Err(self.explain(out))
+        }
+    }
+
+    /// Whether `out` holds exactly the expected data, and the expected comments.
+    fn reads_back(&self, out: &str) -> bool {
+        let comments: Vec<(&Path, &str)> = self
+            .checks
+            .iter()
+            .map(|c| (&c.path, c.marker.as_str()))
+            .collect();
+        self.expected
+            .read_back(out, &comments)
+            .is_some_and(|found| {
+                found
+                    .iter()
+                    .zip(&self.checks)
+                    .all(|(f, c)| *f == c.expected)
+            })
+    }
+
+    /// The error for a result that does not read back as expected: where it differs, found on
+    /// its tree.
+    fn explain(&self, out: String) -> Error {
+        match self.differences(out) {
+            Some(paths) if !paths.is_empty() => Error::Verify { paths },
+            // Unparseable; or the two readings disagree, which they must not: refuse anyway.
+            _ => {
+                let mut paths: Vec<Path> = self.splices.iter().map(|s| s.path.clone()).collect();
+                paths.sort();
+                paths.dedup();
+                Error::Verify { paths }
+            }
+        }
+    }
+
+    /// Where `out` differs from the expected data and comments, found by comparing its tree
+    /// (`None` if it does not parse as one document).
+    fn differences(&self, out: String) -> Option<Vec<Path>> {
+        let new = Document::from_string(out).ok()?;
         let mut diffs = self.expected.differences(new.tree());
         for check in &self.checks {
             if new.leading_comment(&check.path, &check.marker) != check.expected {
                 diffs.push(check.path.clone());
             }
         }
-        if !diffs.is_empty() {
-            diffs.dedup();
-            return Err(Error::Verify { paths: diffs });
-        }
-        Ok(new.source().as_bytes().to_vec())
+        diffs.dedup();
+        Some(diffs)
     }
 }

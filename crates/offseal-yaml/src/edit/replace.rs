@@ -7,7 +7,7 @@ use crate::locate;
 use crate::path::Path;
 use crate::render;
 use crate::text;
-use crate::tree::{Kind, Node, NodeId, Style};
+use crate::tree::{Kind, NodeId, Style};
 
 impl Plan<'_> {
     /// Plans the replacement of the value `id` of `key` in `map`.
@@ -19,14 +19,11 @@ impl Plan<'_> {
         map: NodeId,
         new: &str,
     ) -> Result<(), Error> {
-        let node = self.node(id).clone();
-        let line = self.node(key).line;
-        let (old, style, header) = match &node.kind {
-            Kind::Scalar {
-                value,
-                style,
-                header,
-            } => (value.as_str(), *style, *header),
+        let node = *self.node(id);
+        let line = self.node(key).line();
+        let tree = self.doc.tree();
+        let (old, style, header) = match node.kind {
+            Kind::Scalar { style, .. } => (tree.value(id).unwrap_or(""), style, tree.header(id)),
             Kind::Alias(_) => {
                 return Err(Error::Alias {
                     path: path.clone(),
@@ -41,7 +38,7 @@ impl Plan<'_> {
                 });
             }
         };
-        let tag_is_str = match &node.tag {
+        let tag_is_str = match tree.tag(id) {
             Some(tag) if !tag.is_str => {
                 return Err(Error::Tagged {
                     path: path.clone(),
@@ -52,14 +49,14 @@ impl Plan<'_> {
             Some(_) => true,
             None => false,
         };
-        if node.anchor != 0 && self.tree().referenced.contains(&node.anchor) {
+        if tree.is_referenced(id) {
             return Err(Error::AnchorReferenced {
                 path: path.clone(),
                 line,
             });
         }
         let is_string = style != Style::Plain || tag_is_str || render::resolves_as_string(old);
-        if !node.is_null() && old == new && is_string {
+        if !tree.is_null(id) && old == new && is_string {
             return Ok(());
         }
         let plain = style == Style::Plain && render::plain_safe(new);
@@ -68,22 +65,15 @@ impl Plan<'_> {
         } else {
             render::double_quoted(new)
         };
-        let replacement = self.expected.push(Node {
-            kind: Kind::Scalar {
-                value: new.to_owned(),
-                style: if plain {
-                    Style::Plain
-                } else {
-                    Style::DoubleQuoted
-                },
-                header: None,
-            },
-            ..node.clone()
-        });
-        self.expected.replace(id, replacement);
+        let new_style = if plain {
+            Style::Plain
+        } else {
+            Style::DoubleQuoted
+        };
+        self.expected.replace_scalar(id, new, new_style);
         let src = self.src;
         // Where the lines after the new value start (for the tab check below).
-        let mut after = text::next_line_start(src, node.end.max(node.start));
+        let mut after = text::next_line_start(src, node.end().max(node.start()));
         match style {
             Style::Literal | Style::Folded => {
                 let Some((h0, h1)) = header else {
@@ -94,11 +84,11 @@ impl Plan<'_> {
                     });
                 };
                 self.add(h0, h1, text, path);
-                let content = src.get(node.start..node.end).unwrap_or("");
+                let content = src.get(node.start()..node.end()).unwrap_or("");
                 if let Some(last) = content.rfind(|c: char| !matches!(c, ' ' | '\t' | '\r' | '\n'))
                 {
                     let from = text::next_line_start(src, h1);
-                    let to = text::next_line_start(src, node.start + last);
+                    let to = text::next_line_start(src, node.start() + last);
                     if to > from {
                         self.add(from, to, String::new(), path);
                         after = to;
@@ -109,12 +99,9 @@ impl Plan<'_> {
                     after = text::next_line_start(src, h1);
                 }
             }
-            _ if node.start == node.end => {
-                if let Kind::Map {
-                    flow: false,
-                    indent,
-                    ..
-                } = self.node(map).kind
+            _ if node.start() == node.end() => {
+                if let Kind::Map { flow: false, .. } = self.node(map).kind
+                    && let Some(indent) = self.node(map).indent()
                     && !self.has_value(key, id)
                 {
                     // An explicit key without a value (`? key` and no `:`): the value goes on a
@@ -134,21 +121,21 @@ impl Plan<'_> {
                     return self.check_tabs(path, at);
                 }
                 // An empty value: its span sits at the key's end (or after an anchor or tag).
-                let Some(colon) = find_colon(src, self.node(key).end) else {
+                let Some(colon) = find_colon(src, self.node(key).end()) else {
                     return Err(Error::Unsupported {
                         path: path.clone(),
                         line,
                         what: "the key has no `:` and no value in its flow mapping; adding one there is not supported",
                     });
                 };
-                let at = if node.start > colon {
-                    node.start
+                let at = if node.start() > colon {
+                    node.start()
                 } else {
                     colon + 1
                 };
                 self.add(at, at, format!(" {text}"), path);
             }
-            _ => self.add(node.start, node.end, text, path),
+            _ => self.add(node.start(), node.end(), text, path),
         }
         if !plain && matches!(style, Style::Plain | Style::Literal | Style::Folded) {
             self.check_tabs(path, after)?;
