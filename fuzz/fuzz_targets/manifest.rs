@@ -9,9 +9,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use offseal_core::UnsealingKeys;
 use offseal_core::manifest::{self, Format, SealOptions, SealedSecret, Secret};
 use offseal_core::secrecy::ExposeSecret;
+use offseal_core::{UnsealingKeys, hazmat};
 use offseal_fuzz::{SEALING_KEY, rng};
 
 fuzz_target!(|data: &[u8]| {
@@ -78,7 +78,9 @@ fn secrets(list: &[Secret]) {
             SealOptions::default(),
             SealOptions::new(Some("fuzz-name"), Some("fuzz-ns"), None).allow_empty_data(true),
         ] {
-            if let Ok(sealed) = secret.seal_with_rng(&mut rng, &SEALING_KEY, &options) {
+            if let Ok(sealed) =
+                hazmat::seal_secret_with_rng(secret, &mut rng, &SEALING_KEY, &options)
+            {
                 let items = secret.data.keys().chain(secret.string_data.keys());
                 assert!(
                     items

@@ -10,6 +10,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use offseal_core::azure::Credentials;
+use offseal_core::hazmat;
 use offseal_core::secrecy::SecretString;
 use offseal_core::values::{Role, SealingParams, ValuesFile};
 use offseal_core::{Retarget, ValueState};
@@ -47,7 +48,9 @@ fuzz_target!(|data: &[u8]| {
         ))
         .with_provenance(Some(now()));
     let mut rng = rng();
-    let Ok(sealed) = file.seal_credentials_with_rng(&mut rng, &credentials, None, &params) else {
+    let Ok(sealed) =
+        hazmat::seal_credentials_with_rng(&file, &mut rng, &credentials, None, &params)
+    else {
         return;
     };
     let again = match ValuesFile::parse(&sealed.bytes, "values.yaml") {
@@ -77,7 +80,8 @@ fuzz_target!(|data: &[u8]| {
             other => panic!("{path} is not sealed with provenance: {other:?}"),
         }
     }
-    if let Err(e) = again.seal_credentials_with_rng(&mut rng, &credentials, None, &params) {
+    if let Err(e) = hazmat::seal_credentials_with_rng(&again, &mut rng, &credentials, None, &params)
+    {
         panic!("the main job refuses its own output: {e}");
     }
 });

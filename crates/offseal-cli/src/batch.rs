@@ -7,6 +7,7 @@ use std::time::SystemTime;
 
 use anyhow::{Result, bail};
 use offseal_core::Timestamp;
+use offseal_core::values::{Path, ValuesFile};
 
 use crate::cli::WriteArgs;
 use crate::{diff, write};
@@ -66,18 +67,31 @@ fn base_verb(verb: &str) -> &str {
 }
 
 /// Runs `edit` on `file` and writes the result as `how` says: in place (locked, atomic), to
-/// `--output`, or as a `--dry-run` diff on stdout.
+/// `--output`, or as a `--dry-run` diff on stdout. The diff hides every plaintext where a
+/// sealed value belongs, and the old value at `sealing` (the path about to be sealed).
 pub(crate) fn apply(
     file: &str,
     how: &WriteArgs,
+    sealing: Option<&Path>,
     edit: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
 ) -> Result<Applied> {
     if how.dry_run || how.output.is_some() {
-        let old = crate::input::read_input(Some(file), "a values file")?;
+        let old = crate::input::read_input(
+            Some(file),
+            "a values file",
+            crate::input::Limit::VALUES_FILE,
+        )?;
         let new = edit(&old)?;
         return match how.output.as_deref() {
             None => {
-                write::to_stdout(diff::unified(file, &old, &new).as_bytes())?;
+                let hidden = |bytes: &[u8], also| {
+                    ValuesFile::parse(bytes, file)
+                        .map(|values| values.positions_to_hide(also))
+                        .unwrap_or_default()
+                };
+                let (hide_old, hide_new) = (hidden(&old, sealing), hidden(&new, None));
+                let diff = diff::unified(file, &old, &new, &hide_old, &hide_new);
+                write::to_stdout(diff.as_bytes())?;
                 Ok(Applied::Previewed)
             }
             Some("-") => {
@@ -90,10 +104,12 @@ pub(crate) fn apply(
             }
         };
     }
-    Ok(match write::update_in_place(file, edit)? {
-        write::Change::Written => Applied::Written,
-        write::Change::Unchanged => Applied::Unchanged,
-    })
+    Ok(
+        match write::update_in_place(file, crate::input::Limit::VALUES_FILE, edit)? {
+            write::Change::Written => Applied::Written,
+            write::Change::Unchanged => Applied::Unchanged,
+        },
+    )
 }
 
 /// Runs `work` on every file on all cores (`RAYON_NUM_THREADS` limits them); results come
@@ -126,16 +142,18 @@ pub(crate) fn finish(files: &[String], results: Vec<Result<String>>) -> ExitCode
     let mut failed = 0;
     for (file, result) in files.iter().zip(results) {
         match result {
-            Ok(message) => eprintln!("{message}"),
+            Ok(message) => write::to_stderr(&message),
+            // The reader of a --dry-run diff went away (`| head`): not a failure.
+            Err(err) if write::is_broken_pipe(&err) => {}
             Err(err) => {
                 failed += 1;
-                eprintln!("error: {}", with_file(file, &err));
+                write::to_stderr(&format!("error: {}", with_file(file, &err)));
             }
         }
     }
     if failed > 0 {
         if files.len() > 1 {
-            eprintln!("{failed} of {} files failed", files.len());
+            write::to_stderr(&format!("{failed} of {} files failed", files.len()));
         }
         ExitCode::FAILURE
     } else {
@@ -152,7 +170,12 @@ pub(crate) fn with_file(file: &str, err: &anyhow::Error) -> String {
         .and_then(|outer| outer.downcast_ref::<offseal_core::Error>())
         .and_then(offseal_core::Error::source_name)
         == Some(file);
-    if names_file {
+    // "cannot edit FILE: ..." needs no second "FILE: " in front.
+    let says_file = err
+        .to_string()
+        .split(|c: char| c.is_whitespace() || c == ':')
+        .any(|word| word == file);
+    if names_file || says_file {
         format!("{err:#}")
     } else {
         format!("{file}: {err:#}")

@@ -7,10 +7,13 @@ use std::time::Duration;
 use anyhow::{Context, Result, anyhow, bail};
 use ureq::tls::{RootCerts, TlsConfig};
 
+use crate::input::Limit;
+
 /// Seconds a fetch may take in all; `OFFSEAL_CERT_TIMEOUT` changes it.
 const DEFAULT_TIMEOUT_SECS: u64 = 30;
-/// A certificate is a few KiB; anything much bigger is not one.
-const MAX_BODY: u64 = 1024 * 1024;
+/// The longest `OFFSEAL_CERT_TIMEOUT` may ask for: a day. (Far longer durations overflow the
+/// clock arithmetic underneath.)
+const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 
 /// What a `--cert` value names.
 pub(crate) enum CertSource<'a> {
@@ -46,8 +49,9 @@ pub(crate) fn classify(source: &str) -> Result<CertSource<'_>> {
     }
 }
 
-/// GETs `url`, following redirects, and returns the body of a 200 response.
-pub(crate) fn http_get(url: &str) -> Result<Vec<u8>> {
+/// GETs `url`, following redirects, and returns the body of a 200 response, no larger than
+/// `limit`.
+pub(crate) fn http_get(url: &str, limit: Limit) -> Result<Vec<u8>> {
     let timeout = timeout()?;
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
@@ -76,12 +80,17 @@ pub(crate) fn http_get(url: &str) -> Result<Vec<u8>> {
             status.canonical_reason().unwrap_or_default()
         );
     }
-    response
+    // One byte over the limit tells "exactly the limit" from "larger".
+    let body = response
         .body_mut()
         .with_config()
-        .limit(MAX_BODY)
-        .read_to_vec()
-        .with_context(|| format!("cannot read the certificate from {url:?}"))
+        .limit(limit.max_bytes().saturating_add(1))
+        .read_to_vec();
+    match body {
+        Ok(body) if body.len() as u64 > limit.max_bytes() => Err(limit.exceeded(url)),
+        Err(ureq::Error::BodyExceedsLimit(_)) => Err(limit.exceeded(url)),
+        other => other.with_context(|| format!("cannot read the certificate from {url:?}")),
+    }
 }
 
 fn timeout() -> Result<Duration> {
@@ -91,10 +100,13 @@ fn timeout() -> Result<Duration> {
             .trim()
             .parse::<f64>()
             .ok()
-            .filter(|s| s.is_finite() && *s > 0.0)
-            .map(Duration::from_secs_f64)
+            .filter(|s| *s > 0.0 && *s <= MAX_TIMEOUT_SECS)
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
             .ok_or_else(|| {
-                anyhow!("OFFSEAL_CERT_TIMEOUT must be a number of seconds, not {text:?}")
+                anyhow!(
+                    "OFFSEAL_CERT_TIMEOUT must be a number of seconds above 0 and at most \
+                     {MAX_TIMEOUT_SECS}, not {text:?}"
+                )
             }),
     }
 }

@@ -2,6 +2,12 @@
 
 // Doc comments in cli.rs are --help text, where URLs are written out plainly.
 #![allow(rustdoc::bare_urls)]
+// Every write to stdout or stderr goes through `write`, which reports or tolerates failure
+// (a full disk, a closed pipe); `print!` and friends would panic instead.
+#![cfg_attr(
+    not(test),
+    deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)
+)]
 
 mod batch;
 mod cli;
@@ -27,9 +33,9 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if write::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            write::to_stderr(&format!("error: {err:#}"));
             ExitCode::FAILURE
         }
     }
@@ -41,13 +47,4 @@ fn invoked_as_kubeseal() -> bool {
         .map(std::path::PathBuf::from)
         .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .is_some_and(|name| name == "kubeseal")
-}
-
-/// A reader that went away (`offseal ... | head`) is not a failure.
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }

@@ -33,11 +33,11 @@ pub(crate) fn unseal_all(
     for sealed_secret in sealed {
         let unsealed = sealed_secret.unseal(keys)?;
         for key in &unsealed.unrendered_templates {
-            eprintln!(
+            write::to_stderr(&format!(
                 "warning: {}: spec.template.data {key:?} is a Go template, which only the \
                  controller renders; {what_happens}",
                 sealed_secret.describe()
-            );
+            ));
         }
         secrets.push(unsealed.secret);
     }
@@ -84,27 +84,31 @@ pub(crate) fn merge_into(
     options: &SealOptions,
     format: Option<Format>,
 ) -> Result<()> {
-    write::update_in_place(target, |old| {
-        let mut existing = manifest::read_sealed_secrets(old, target)?;
-        if existing.len() != 1 {
-            bail!(
-                "{target}: --merge-into needs exactly one SealedSecret, found {}",
-                existing.len()
-            );
-        }
-        let mut merged = existing.remove(0);
-        let mut options = options.clone();
-        options.name.clone_from(&merged.metadata.name);
-        options.namespace.clone_from(&merged.metadata.namespace);
-        for update in seal_all(input, source_name, key, &options)
-            .with_context(|| format!("cannot merge into {target}"))?
-        {
-            merged.merge(update);
-        }
-        let format = format.unwrap_or_else(|| manifest::detect_format(old));
-        Ok(manifest::to_string(std::slice::from_ref(&merged), format)?
-            .as_bytes()
-            .to_vec())
-    })?;
+    write::update_in_place(
+        target,
+        crate::input::Limit::manifests("--merge-into"),
+        |old| {
+            let mut existing = manifest::read_sealed_secrets(old, target)?;
+            if existing.len() != 1 {
+                bail!(
+                    "{target}: --merge-into needs exactly one SealedSecret, found {}",
+                    existing.len()
+                );
+            }
+            let mut merged = existing.remove(0);
+            let mut options = options.clone();
+            options.name.clone_from(&merged.metadata.name);
+            options.namespace.clone_from(&merged.metadata.namespace);
+            for update in seal_all(input, source_name, key, &options)
+                .with_context(|| format!("cannot merge into {target}"))?
+            {
+                merged.merge(update);
+            }
+            let format = format.unwrap_or_else(|| manifest::detect_format(old));
+            Ok(manifest::to_string(std::slice::from_ref(&merged), format)?
+                .as_bytes()
+                .to_vec())
+        },
+    )?;
     Ok(())
 }

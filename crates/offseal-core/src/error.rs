@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::azure::TenantInFile;
 use crate::scope::Scope;
 
 /// Everything that can go wrong in `offseal-core`.
@@ -114,6 +115,18 @@ pub enum Error {
     #[error("invalid credentials: {0}")]
     InvalidCredentials(String),
 
+    /// The credentials give no tenant id and the values file holds no usable one where it
+    /// belongs: the chart would deploy with an empty tenant.
+    #[error("{source_name}: no tenant id: the credentials give none, and `{path}` {in_file}")]
+    NoTenantId {
+        /// The file.
+        source_name: String,
+        /// Where the tenant id belongs: `<block>.azure_tenant_id`.
+        path: offseal_yaml::Path,
+        /// What the file holds there (never the value itself).
+        in_file: TenantInFile,
+    },
+
     /// A value opened or sealed failed: names the item (and the file, when known). The cause
     /// is the [`source`](std::error::Error::source); print the chain to show both.
     #[error("{}{context}", source_name.as_deref().map(|s| format!("{s}: ")).unwrap_or_default())]
@@ -164,7 +177,8 @@ impl Error {
             | Error::PrivateKey { source_name, .. }
             | Error::Manifest { source_name, .. }
             | Error::Values { source_name, .. }
-            | Error::ValuesContent { source_name, .. } => Some(source_name),
+            | Error::ValuesContent { source_name, .. }
+            | Error::NoTenantId { source_name, .. } => Some(source_name),
             Error::Item { source_name, .. } => source_name.as_deref(),
             _ => None,
         }

@@ -63,6 +63,23 @@ pub(crate) fn typed<T: serde::de::DeserializeOwned>(
     source_name: &str,
     index: usize,
 ) -> Result<T> {
+    // serde fills a struct from a sequence by position: `- v1\n- Secret` must not pass.
+    if !doc.is_object() {
+        let what = match &doc {
+            Value::Array(_) => "a list",
+            Value::String(_) => "a string",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "a boolean",
+            _ => "not a mapping",
+        };
+        return Err(Error::manifest(
+            source_name,
+            format!(
+                "document {}: is {what}, not a Kubernetes object (a mapping with apiVersion and kind)",
+                index + 1
+            ),
+        ));
+    }
     serde_path_to_error::deserialize(doc).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();

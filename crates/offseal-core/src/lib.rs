@@ -7,8 +7,9 @@
 //!
 //! Two tiers, as in `age`: one-call helpers ([`seal`], [`open`]) and typed building blocks
 //! ([`Certificate`], [`SealingKey`], [`Target`], [`Envelope`], [`UnsealingKeys`], and the
-//! [`manifest`], [`values`] and [`azure`] namespaces). Everything random has a `_with_rng`
-//! twin so tests can be deterministic. The library never reads the clock, the environment or
+//! [`manifest`], [`values`] and [`azure`] namespaces). Sealing always draws its
+//! session keys from the operating system's generator; deterministic twins for tests live
+//! behind the `hazmat` feature (`offseal_core::hazmat`). The library never reads the clock, the environment or
 //! the terminal: callers pass them in.
 //!
 //! ```
@@ -33,11 +34,19 @@
 //! (wire format); `keys`; `kube` (document streams); `outcome` (what checking a value found);
 //! `azure` (credentials); `manifest` and `values`, which never use each other.
 
+// A library does not print: it returns what it found, and the caller decides where it goes.
+#![cfg_attr(
+    not(test),
+    deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)
+)]
+
 mod backend;
 mod cert;
 mod envelope;
 mod error;
 mod fingerprint;
+#[cfg(feature = "hazmat")]
+pub mod hazmat;
 mod keys;
 mod kube;
 mod outcome;
@@ -62,7 +71,7 @@ pub use outcome::{Outcome, ValueState};
 pub use error::{CertificateProblem, Error, MalformedReason, Result};
 pub use time::Timestamp;
 
-/// Re-exported: the random-number traits `_with_rng` functions take.
+/// Re-exported: the random-number traits the `hazmat` functions take.
 pub use rsa::rand_core;
 /// Re-exported: the secret wrappers plaintexts come in.
 pub use secrecy;
@@ -75,19 +84,6 @@ pub use serde_json;
 /// Only if the operating system's random number generator fails.
 pub fn seal(key: &SealingKey, target: &Target, plaintext: &[u8]) -> Result<String> {
     Ok(envelope::seal(key, &target.label(), plaintext)?.to_base64())
-}
-
-/// [`seal`] drawing the session key and the OAEP seed from `rng`.
-///
-/// # Errors
-/// [`Error::Rng`] when `rng` fails.
-pub fn seal_with_rng<R: rand_core::TryCryptoRng + ?Sized>(
-    rng: &mut R,
-    key: &SealingKey,
-    target: &Target,
-    plaintext: &[u8],
-) -> Result<String> {
-    Ok(envelope::seal_with_rng(rng, key, &target.label(), plaintext)?.to_base64())
 }
 
 /// Opens a base64 sealed value for `target` with any of `keys`.

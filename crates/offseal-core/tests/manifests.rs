@@ -259,7 +259,8 @@ stringData:
         let secret = manifest::read_secrets(SECRET.as_bytes(), "s.yaml")
             .unwrap()
             .remove(0);
-        secret.seal_with_rng(
+        offseal_core::hazmat::seal_secret_with_rng(
+            &secret,
             &mut ChaCha8Rng::from_seed([1; 32]),
             &common::sealing_key("controller-2048"),
             options,
@@ -467,14 +468,14 @@ stringData:
         let new_key = common::sealing_key("rotated-4096");
         let retarget =
             offseal_core::Retarget::new(Some(Scope::NamespaceWide), Some("tenant-b"), None);
-        let new = old
-            .reseal_with_rng(
-                &mut ChaCha8Rng::from_seed([2; 32]),
-                &old_keys,
-                &new_key,
-                &retarget,
-            )
-            .unwrap();
+        let new = offseal_core::hazmat::reseal_sealed_secret_with_rng(
+            &old,
+            &mut ChaCha8Rng::from_seed([2; 32]),
+            &old_keys,
+            &new_key,
+            &retarget,
+        )
+        .unwrap();
         assert_eq!(new.metadata.namespace.as_deref(), Some("tenant-b"));
         assert_eq!(new.metadata.name.as_deref(), Some("creds"));
         assert_eq!(new.scope(), Scope::NamespaceWide);
@@ -488,7 +489,8 @@ stringData:
             .secret;
         assert_eq!(opened.data["password"].expose_secret(), b"hunter2");
         assert_eq!(opened.metadata.namespace.as_deref(), Some("tenant-b"));
-        let wrong = old.reseal_with_rng(
+        let wrong = offseal_core::hazmat::reseal_sealed_secret_with_rng(
+            &old,
             &mut ChaCha8Rng::from_seed([2; 32]),
             &common::unsealing_keys(&["rotated-4096"]),
             &new_key,
@@ -533,4 +535,24 @@ fn verify_reports_every_item_and_owner_references_follow_the_controller() {
         "true".to_owned(),
     );
     assert!(skipped.owner_reference().is_none());
+}
+
+/// Found by fuzzing (FUZZING.md, F1): serde fills a struct from a sequence by position, so a
+/// list document was read as a Secret or SealedSecret, bypassing the kind check.
+#[test]
+fn documents_that_are_not_mappings_are_refused() {
+    for (input, what) in [
+        ("- v1\n- Secret\n- {}\n", "a list"),
+        ("[\"bitnami.com/v1alpha1\", \"SealedSecret\"]", "a list"),
+        ("just text\n", "a string"),
+        ("42\n", "a number"),
+    ] {
+        let expected = format!(
+            "in.yaml: document 1: is {what}, not a Kubernetes object (a mapping with apiVersion and kind)"
+        );
+        let secret = manifest::read_secrets(input.as_bytes(), "in.yaml").unwrap_err();
+        assert_eq!(secret.to_string(), expected, "{input:?}");
+        let sealed = manifest::read_sealed_secrets(input.as_bytes(), "in.yaml").unwrap_err();
+        assert_eq!(sealed.to_string(), expected, "{input:?}");
+    }
 }

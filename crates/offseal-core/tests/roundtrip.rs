@@ -4,9 +4,10 @@
 
 mod common;
 
+use offseal_core::hazmat::seal_with_rng;
 use offseal_core::rand_core::SeedableRng;
 use offseal_core::secrecy::ExposeSecret;
-use offseal_core::{Envelope, Scope, Target, open, seal_with_rng};
+use offseal_core::{Envelope, Scope, Target, open};
 
 /// Bytes of the GCM tag after the ciphertext.
 const TAG_LEN: usize = 16;
@@ -115,4 +116,38 @@ proptest! {
         bytes[bit / 8] ^= 1 << (bit % 8);
         prop_assert!(Envelope::parse(&bytes).and_then(|e| keys.open(&e, &target)).is_err());
     }
+}
+
+/// The danger `hazmat` exists to fence off: one seed, one session key and nonce, so the XOR
+/// of two ciphertexts is the XOR of their plaintexts. The public API never does this.
+#[test]
+fn a_repeated_seed_repeats_the_keystream_and_the_public_api_never_does() {
+    let key = common::sealing_key("controller-2048");
+    let target = Target::strict("ns", "app").unwrap();
+    let (a, b) = (b"attack at dawn!!", b"retreat at nine!");
+    let seeded = |plaintext: &[u8]| {
+        seal_envelope(
+            &mut ChaCha8Rng::from_seed([7; 32]),
+            &key,
+            &target,
+            plaintext,
+        )
+    };
+    let (ea, eb) = (seeded(a), seeded(b));
+    let xor = |x: &[u8], y: &[u8]| x.iter().zip(y).map(|(p, q)| p ^ q).collect::<Vec<u8>>();
+    let (ca, cb) = (ea.aes_ciphertext(), eb.aes_ciphertext());
+    assert_eq!(xor(&ca[..a.len()], &cb[..b.len()]), xor(a, b));
+    // offseal_core::seal: a fresh key every time, so no such relation.
+    let fresh = |plaintext: &[u8]| {
+        Envelope::from_base64(&offseal_core::seal(&key, &target, plaintext).unwrap()).unwrap()
+    };
+    let (fa, fb) = (fresh(a), fresh(a));
+    assert_ne!(fa.aes_ciphertext(), fb.aes_ciphertext());
+    assert_ne!(
+        xor(
+            &fresh(a).aes_ciphertext()[..a.len()],
+            &fresh(b).aes_ciphertext()[..b.len()]
+        ),
+        xor(a, b)
+    );
 }

@@ -24,6 +24,9 @@
 //! A merge key (`<<: *base`) is not followed: a key that only comes from a merge is missing,
 //! and setting it adds an explicit key to the mapping, which overrides the merged value.
 //!
+//! An explicit key without a value (`? key` and no `:`) is null; setting it writes the value
+//! on a line of its own after the key (`: value`), in a block mapping.
+//!
 //! ```
 //! use offseal_yaml::{Document, Edit, Path};
 //!
@@ -62,6 +65,27 @@
 //! );
 //! # Ok::<(), offseal_yaml::Error>(())
 //! ```
+//!
+//! # Modules
+//!
+//! All private, in layers: each module imports only from the lines above it.
+//!
+//! - `text`: line arithmetic on the source (line starts and ends, line breaks, the BOM).
+//! - `render`: writing scalars (when plain style is safe, double-quoted escapes).
+//! - `path`: [`Path`] and [`Segment`].
+//! - `error`: [`Error`] and [`NodeKind`].
+//! - `dotted`: the text form of a path (`a.b\.c`), parsed and written back.
+//! - `tree`: the node tree with byte spans, built from the parser's events.
+//! - `locate`: following a path through the tree to a key, or to where a missing key goes.
+//! - `comments`: a block-mapping key's line and the full-line comments directly above it.
+//! - `document`: [`Document`] and its read-only queries ([`Scalar`], [`Found`], [`Style`]).
+//! - `verify`: the data an edited file must hold, compared with what it does hold.
+//! - `edit`: [`Edit`], [`Document::edit`]: planning a batch, splicing it in, verifying it;
+//!   one module per kind of edit:
+//!   - `edit::replace`: replacing an existing scalar;
+//!   - `edit::insert`: inserting missing keys and parents;
+//!   - `edit::comment`: putting, replacing or removing a marked comment above a key;
+//!   - `edit::extent`: where an entry's text ends, which is where new lines go.
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -71,9 +95,12 @@
     clippy::cast_possible_truncation
 )]
 
+mod comments;
 mod document;
+mod dotted;
 mod edit;
 mod error;
+mod locate;
 mod path;
 mod render;
 mod text;

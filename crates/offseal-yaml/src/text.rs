@@ -44,6 +44,20 @@ pub(crate) fn next_line_start(src: &str, pos: usize) -> usize {
     }
 }
 
+/// End of the text of the line before the one that starts at `line_start` (`None` on the first
+/// line).
+pub(crate) fn previous_line_end(src: &str, line_start: usize) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let mut end = line_start;
+    if end > 0 && bytes.get(end - 1) == Some(&b'\n') {
+        end -= 1;
+    }
+    if end > 0 && bytes.get(end - 1) == Some(&b'\r') {
+        end -= 1;
+    }
+    (end != line_start).then_some(end)
+}
+
 /// Where a line's own text begins: after the byte order mark on the first line.
 pub(crate) fn after_bom(src: &str, line_start: usize) -> usize {
     if line_start == 0 && src.starts_with(BOM) {

@@ -325,6 +325,101 @@ fn conflicting_and_malformed_edits_are_refused() {
     ));
 }
 
+/// An explicit key (`? key`) with or without a value, anywhere in a block mapping: setting
+/// its value and inserting keys after it read back, and no other value changes.
+#[test]
+fn explicit_keys_with_and_without_values() {
+    // (file, the mapping holding `k`)
+    let files = [
+        ("m:\n  ? k\nz: 1\n", "m"),
+        ("m:\n  ? k\n  x: 1\nz: 1\n", "m"),
+        ("m:\n  x: 1\n  ? k\n  y: 2\nz: 1\n", "m"),
+        ("m:\n  ? k # after\n  # below\n\n# root\nz: 1\n", "m"),
+        ("m:\n  ? k\n  : v\nz: 1\n", "m"),
+        ("m:\n  ? k\n  :\n  ? j\nz: 1\n", "m"),
+        ("m:\n  ? k\n  # between\n  : v\nz: 1\n", "m"),
+        ("m:\n  n:\n    ? k\n  ? j\nz: 1\n", "m.n"),
+        ("m:\n  n:\n    ? k\nz: 1\n", "m.n"),
+        ("m:\n    ? j\n    ? k\nz: 1\n", "m"),
+        ("? k\nm:\n  x: 1\n", "m"),
+        ("m:\n  ? |\n    block key\n  ? k\nz: 1\n", "m"),
+        ("m:\r\n  ? k\r\nz: 1\r\n", "m"),
+        ("m:\n  ? k", "m"),
+    ];
+    for (input, map) in files {
+        let doc = Document::parse(input.as_bytes()).unwrap();
+        let at = path(map);
+        for edits in [
+            vec![Edit::set(at.join_key("k"), "AgNew")],
+            vec![Edit::set(at.join_key("fresh"), "AgFresh")],
+            vec![Edit::set(path("m.new.deep"), "yes")],
+            vec![
+                Edit::set(at.join_key("k"), "AgNew"),
+                Edit::set(at.join_key("fresh"), "AgFresh"),
+                Edit::comment(at.join_key("fresh"), "offseal:", "offseal: x"),
+            ],
+        ] {
+            let out = doc
+                .edit(&edits)
+                .unwrap_or_else(|e| panic!("{input:?} {edits:?}: {e}"));
+            let text = String::from_utf8(out.clone()).unwrap();
+            let new = Document::parse(&out).unwrap();
+            for edit in &edits {
+                match edit {
+                    Edit::Set { path, value } => {
+                        let got = new.get(path).unwrap();
+                        assert_eq!(got.map(|s| s.value).as_ref(), Some(value), "{text}");
+                    }
+                    Edit::SetComment {
+                        path,
+                        marker,
+                        text: comment,
+                    } => {
+                        let got = new.leading_comment(path, marker);
+                        assert_eq!(got.as_ref(), comment.as_ref(), "{text}");
+                    }
+                    _ => unreachable!(),
+                }
+            }
+            for old in doc.scalars() {
+                if edits.iter().any(|e| e.path() == &old.path) {
+                    continue;
+                }
+                let now = new.get(&old.path).unwrap().unwrap();
+                assert_eq!((&now.value, now.style), (&old.value, old.style), "{text}");
+            }
+            assert_eq!(doc.edit(&edits).unwrap(), out, "not deterministic");
+            assert_eq!(
+                new.edit(&edits).unwrap(),
+                out,
+                "a second run changed {text}"
+            );
+        }
+    }
+
+    // Flow mappings: explicit keys with a value are edited in place; a key without one is not
+    // given one, and no key is inserted into a non-empty flow mapping.
+    let flow = Document::parse(b"m: {? k, ? j: old}\n").unwrap();
+    let out = flow.edit(&[Edit::set(path("m.j"), "new")]).unwrap();
+    assert_eq!(out, b"m: {? k, ? j: new}\n");
+    assert_eq!(
+        flow.edit(&[Edit::set(path("m.k"), "v")])
+            .unwrap_err()
+            .to_string(),
+        "cannot edit `m.k` at line 1: the key has no `:` and no value in its flow mapping; adding one there is not supported"
+    );
+    assert!(matches!(
+        flow.edit(&[Edit::set(path("m.fresh"), "v")]),
+        Err(Error::FlowInsert { .. })
+    ));
+    // An explicit key does not start its line, so its empty value does not become a mapping.
+    let block = Document::parse(b"m:\n  ? k\nz: 1\n").unwrap();
+    assert!(matches!(
+        block.edit(&[Edit::set(path("m.k.inner"), "v")]),
+        Err(Error::Unsupported { .. })
+    ));
+}
+
 #[test]
 fn nothing_is_partially_applied() {
     // The second edit is refused, so the first is not applied either.

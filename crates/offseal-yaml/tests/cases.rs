@@ -21,13 +21,8 @@ struct Case {
 
 fn cases() -> Vec<Case> {
     let root = FsPath::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs.into_iter()
+    offseal_testkit::case_dirs(&root)
+        .into_iter()
         .map(|dir| Case {
             name: dir.file_name().unwrap().to_string_lossy().into_owned(),
             input: fs::read(dir.join("in.yaml")).unwrap_or_else(|e| panic!("{dir:?}: {e}")),

@@ -46,6 +46,18 @@ struct Key {
     name: String,
     /// How the key is written: 0 plain, 1 single-quoted, 2 double-quoted.
     quoting: usize,
+    form: Form,
+}
+
+/// How an entry is introduced.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// `key: value`.
+    Implicit,
+    /// `? key`, then `: value` on the next line.
+    Explicit,
+    /// `? key` and no `:` (the value is null; only with [`Value::Empty`]).
+    ExplicitNoValue,
 }
 
 /// Keys that are fine plain, and keys that must be quoted.
@@ -125,6 +137,7 @@ fn gen_key(rng: &mut Rng, used: &mut Vec<String>) -> Option<Key> {
             return Some(Key {
                 name: name.to_owned(),
                 quoting,
+                form: Form::Implicit,
             });
         }
     }
@@ -146,10 +159,10 @@ fn gen_map(rng: &mut Rng, depth: usize) -> Vec<(Key, Value)> {
     let mut used = Vec::new();
     let mut entries = Vec::new();
     for _ in 0..1 + rng.below(4) {
-        let Some(key) = gen_key(rng, &mut used) else {
+        let Some(mut key) = gen_key(rng, &mut used) else {
             break;
         };
-        let value = match rng.below(if depth < 3 { 16 } else { 12 }) {
+        let mut value = match rng.below(if depth < 3 { 16 } else { 12 }) {
             0..=2 => Value::Plain(WORDS[rng.below(WORDS.len())].to_owned()),
             3 => Value::Single(QUOTED_VALUES[rng.below(QUOTED_VALUES.len())].to_owned()),
             4 => Value::Double(QUOTED_VALUES[rng.below(QUOTED_VALUES.len())].to_owned()),
@@ -176,6 +189,14 @@ fn gen_map(rng: &mut Rng, depth: usize) -> Vec<(Key, Value)> {
             }
             _ => Value::Map(gen_map(rng, depth + 1)),
         };
+        match rng.below(10) {
+            0 => {
+                key.form = Form::ExplicitNoValue;
+                value = Value::Empty;
+            }
+            1 => key.form = Form::Explicit,
+            _ => {}
+        }
         entries.push((key, value));
     }
     entries
@@ -230,7 +251,14 @@ fn render_map(
             1 => format!("'{}'", key.name.replace('\'', "''")),
             _ => serde_json::to_string(&key.name).unwrap(),
         };
-        out.push_str(&format!("{pad}{key_text}:"));
+        match key.form {
+            Form::Implicit => out.push_str(&format!("{pad}{key_text}:")),
+            Form::Explicit => out.push_str(&format!("{pad}? {key_text}\n{pad}:")),
+            Form::ExplicitNoValue => {
+                out.push_str(&format!("{pad}? {key_text}{}\n", comment(rng)));
+                continue;
+            }
+        }
         match value {
             Value::Plain(v) => out.push_str(&format!(" {v}{}\n", comment(rng))),
             Value::Single(v) => {
@@ -287,6 +315,11 @@ fn settable(entries: &[(Key, Value)], base: &Path, rng: &mut Rng, out: &mut Vec<
         let path = base.join_key(key.name.clone());
         match value {
             Value::Map(children) => settable(children, &path, rng, out),
+            // An explicit key does not start its line: its empty value stays a scalar.
+            Value::Empty | Value::Tilde | Value::Null if key.form != Form::Implicit => {
+                out.push(path)
+            }
+            Value::EmptyFlow if key.form != Form::Implicit => {}
             Value::EmptyFlow => out.push(path.join_key("inside")),
             Value::Empty | Value::Tilde | Value::Null => {
                 if rng.below(2) == 0 {
@@ -297,6 +330,19 @@ fn settable(entries: &[(Key, Value)], base: &Path, rng: &mut Rng, out: &mut Vec<
             }
             Value::FlowMap(_) | Value::Seq(_) => {}
             _ => out.push(path),
+        }
+    }
+}
+
+/// The paths of explicit keys (`? key`), where comments are refused.
+fn explicit_keys(entries: &[(Key, Value)], base: &Path, out: &mut Vec<Path>) {
+    for (key, value) in entries {
+        let path = base.join_key(key.name.clone());
+        if let Value::Map(children) = value {
+            explicit_keys(children, &path, out);
+        }
+        if key.form != Form::Implicit {
+            out.push(path);
         }
     }
 }
@@ -422,9 +468,13 @@ proptest! {
         let model = gen_map(&mut rng, 0);
         let input = render(&model, layout, &mut rng);
         let doc = Document::parse(input.as_bytes()).unwrap();
+        let mut explicit = Vec::new();
+        explicit_keys(&model, &Path::new(), &mut explicit);
         let keys: Vec<Path> = doc.scalars().into_iter().map(|s| s.path).filter(|p| p.segments().iter().all(|s| matches!(s, Segment::Key(_))))
             // `fa` and `fb` only occur in flow mappings, where comments are refused.
             .filter(|p| !matches!(p.last_key(), Some("fa" | "fb")))
+            // Explicit keys do not start their line: comments above them are refused.
+            .filter(|p| !explicit.contains(p))
             .collect();
         prop_assume!(!keys.is_empty());
         let path = keys[rng.below(keys.len())].clone();

@@ -53,9 +53,11 @@ pub(crate) enum Command {
     /// every other byte of the file stays as it was. A comment above `keyvault_credentials`
     /// records the target and certificate (nothing secret), so later runs need only --cert.
     ///
-    /// Credentials, per part, from: --credentials (the JSON `az ad sp create-for-rbac` prints),
-    /// then --client-id / --tenant-id, then AZURE_CLIENT_ID, AZURE_CLIENT_SECRET and
-    /// AZURE_TENANT_ID, then a hidden prompt on a terminal. The secret is never an argument.
+    /// Credentials, per part, from: --credentials (the JSON `az ad sp create-for-rbac` prints,
+    /// with or without --sdk-auth), then --client-id / --tenant-id, then AZURE_CLIENT_ID,
+    /// AZURE_CLIENT_SECRET and AZURE_TENANT_ID, then a hidden prompt on a terminal. The secret is
+    /// never an argument. Without a tenant id from these, the file must already hold one (a
+    /// GUID at azure_tenant_id).
     #[command(after_help = "Examples:
   az ad sp create-for-rbac -n app | offseal values values.yaml --cert controller.crt \\
       -n tenant-a --name azure-keyvault-credentials --credentials -
@@ -69,8 +71,13 @@ pub(crate) enum Command {
   printf '%s' \"$TOKEN\" | offseal set values.yaml app.token --cert controller.crt -n ns --name app")]
     Set(SetArgs),
 
-    /// Lint values files without keys: plaintext or malformed data where a sealed value
-    /// belongs, data sized for another key than --cert. Exit 1 on any problem.
+    /// Lint values files without keys: plaintext, nothing or malformed data where a sealed
+    /// value belongs, data sized for another key than --cert, a missing tenant id. Exit 1 on
+    /// any problem.
+    ///
+    /// Made for pre-commit and CI: every value with an `# offseal:` comment must be sealed;
+    /// files that are not values files (Helm templates, multi-document manifests) are noted
+    /// and skipped; a chart's own values.yaml (beside Chart.yaml) may keep empty placeholders.
     Check(CheckArgs),
 
     /// Open every sealed value with the controller's private keys and report, per value,
@@ -110,6 +117,24 @@ pub(crate) enum Command {
 
     /// Show what a certificate is, whether it can be used today, and its fingerprint.
     Cert(CertArgs),
+
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:
+  offseal completions bash > ~/.local/share/bash-completion/completions/offseal
+  offseal completions zsh > \"${fpath[1]}/_offseal\"
+  offseal completions fish > ~/.config/fish/completions/offseal.fish")]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff).
+    #[command(after_help = "Example:\n  offseal man > ~/.local/share/man/man1/offseal.1")]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub(crate) shell: clap_complete::Shell,
 }
 
 /// Where the controller's certificate comes from.
@@ -181,6 +206,11 @@ pub(crate) struct RawArgs {
     /// Remove one trailing newline (\n or \r\n) from the value before sealing it.
     #[arg(long)]
     pub(crate) trim_newline: bool,
+
+    /// Seal an empty value. Without it an empty value is refused: it is nearly always a
+    /// command feeding stdin that failed.
+    #[arg(long)]
+    pub(crate) allow_empty: bool,
 }
 
 #[derive(Debug, Args)]
@@ -268,7 +298,8 @@ pub(crate) struct ValuesArgs {
     pub(crate) at: Option<String>,
 
     /// The JSON that `az ad sp create-for-rbac` or `az ad sp credential reset` prints
-    /// (`appId`, `password`, `tenant`), from a file or - for stdin.
+    /// (`appId`, `password`, `tenant`), or the --sdk-auth form GitHub's AZURE_CREDENTIALS holds
+    /// (`clientId`, `clientSecret`, `tenantId`), from a file or - for stdin (not with --cert -).
     #[arg(long, value_name = "FILE")]
     pub(crate) credentials: Option<String>,
 
@@ -276,7 +307,8 @@ pub(crate) struct ValuesArgs {
     #[arg(long, value_name = "ID", conflicts_with = "credentials")]
     pub(crate) client_id: Option<String>,
 
-    /// The tenant id, written plain; not secret.
+    /// The tenant id, written plain; not secret. Needed unless the credentials JSON,
+    /// AZURE_TENANT_ID or the file (a GUID at azure_tenant_id) give it.
     #[arg(long, value_name = "ID", conflicts_with = "credentials")]
     pub(crate) tenant_id: Option<String>,
 
@@ -318,6 +350,11 @@ pub(crate) struct SetArgs {
     /// Remove one trailing newline (\n or \r\n) from the value.
     #[arg(long)]
     pub(crate) trim_newline: bool,
+
+    /// Set an empty value. Without it an empty value is refused and the file left alone: it
+    /// is nearly always a command feeding stdin that failed (`vault read ... | offseal set`).
+    #[arg(long)]
+    pub(crate) allow_empty: bool,
 
     #[command(flatten)]
     pub(crate) write: WriteArgs,

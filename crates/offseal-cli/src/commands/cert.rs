@@ -24,7 +24,7 @@ pub(crate) fn run(args: &CertArgs) -> Result<ExitCode> {
     match cert.sealing_key(now) {
         Ok(_) => Ok(ExitCode::SUCCESS),
         Err(err) => {
-            eprintln!("error: {err}");
+            write::to_stderr(&format!("error: {err}"));
             Ok(ExitCode::FAILURE)
         }
     }

@@ -13,6 +13,9 @@ use crate::cli::KubesealArgs;
 use crate::manifests::{emit, merge_into, output_format, seal_all, unseal_all};
 use crate::{input, target, write};
 
+/// A value sealed with `--raw`, from `--from-file` or stdin.
+const SECRET: input::Limit = input::Limit::secret("--from-file");
+
 pub(crate) fn run(args: &KubesealArgs) -> Result<ExitCode> {
     if !args.from_file.is_empty() && !args.raw {
         bail!("--from-file requires --raw");
@@ -39,15 +42,18 @@ pub(crate) fn run(args: &KubesealArgs) -> Result<ExitCode> {
         format = output_format(Some(out), Some(format), format);
     }
     let out = args.sealed_secret_file.as_deref();
-    let read_input = |expecting: &str| input::read_input(args.secret_file.as_deref(), expecting);
+    let read_input = |expecting: &str| {
+        let limit = input::Limit::manifests("--secret-file");
+        input::read_input(args.secret_file.as_deref(), expecting, limit)
+    };
 
     if args.recovery_unseal {
         let bytes = read_input("json/yaml k8s resource")?;
         return recovery_unseal(args, &bytes, format, out);
     }
     if !args.recovery_private_key.is_empty() && std::io::stderr().is_terminal() {
-        eprintln!(
-            "warning: ignoring --recovery-private-key because unseal command not chosen with --recovery-unseal"
+        write::to_stderr(
+            "warning: ignoring --recovery-private-key because unseal command not chosen with --recovery-unseal",
         );
     }
     if args.validate {
@@ -92,8 +98,11 @@ pub(crate) fn run(args: &KubesealArgs) -> Result<ExitCode> {
             args.name.as_deref(),
         )?;
         let data = match args.from_file.as_slice() {
-            [] => input::read_input(None, "a secret to encrypt")?,
-            [one] => input::read_input(Some(input::from_file_path(one)), "a secret to encrypt")?,
+            [] => input::read_input(None, "a secret to encrypt", SECRET)?,
+            [one] => {
+                let path = input::from_file_path(one);
+                input::read_input(Some(path), "a secret to encrypt", SECRET)?
+            }
             _ => {
                 bail!("must provide only one --from-file when encrypting a single item with --raw")
             }
@@ -131,7 +140,9 @@ fn warn_ignored(args: &KubesealArgs) {
         ("--token", args.token.is_some()),
     ];
     for (flag, _) in given.iter().filter(|(_, set)| *set) {
-        eprintln!("warning: {flag} is ignored: offseal works offline and reads no kubeconfig");
+        write::to_stderr(&format!(
+            "warning: {flag} is ignored: offseal works offline and reads no kubeconfig"
+        ));
     }
 }
 

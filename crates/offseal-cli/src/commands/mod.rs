@@ -9,6 +9,7 @@ use crate::cli::{Cli, Command, KubesealCli};
 
 mod cert;
 mod check;
+mod docs;
 mod kubeseal;
 mod raw;
 mod reseal;
@@ -31,6 +32,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reseal(args) => reseal::run(&args),
         Command::Kubeseal(args) => kubeseal::run(&args),
         Command::Cert(args) => cert::run(&args),
+        Command::Completions(args) => docs::completions(args.shell),
+        Command::Man => docs::man(),
     }
 }
 

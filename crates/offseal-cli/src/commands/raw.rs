@@ -10,8 +10,13 @@ pub(crate) fn run(args: &RawArgs) -> Result<ExitCode> {
     let target = target::raw(&args.target)?;
     let key = input::sealing_key(&args.cert.cert)?;
     let path = args.from_file.as_deref().map(input::from_file_path);
-    let mut value = input::read_input(path, "the value to seal")?;
+    let mut value = input::read_input(
+        path,
+        "the value to seal",
+        input::Limit::secret("--from-file"),
+    )?;
     input::settle_trailing_newline(&mut value, args.trim_newline);
+    input::refuse_empty(&value, args.allow_empty)?;
     let sealed = offseal_core::seal(&key, &target, &value)?;
     write::to_stdout(sealed.as_bytes())?;
     Ok(ExitCode::SUCCESS)

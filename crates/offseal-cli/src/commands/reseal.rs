@@ -30,7 +30,7 @@ fn reseal_file(
     retarget: &Retarget,
 ) -> Result<String> {
     let mut count = 0;
-    let applied = apply(file, &args.write, |old| {
+    let applied = apply(file, &args.write, None, |old| {
         if manifest::holds_sealed_secrets(old) {
             let format = manifest::detect_format(old);
             let resealed = manifest::read_sealed_secrets(old, file)?

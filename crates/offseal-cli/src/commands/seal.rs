@@ -18,7 +18,11 @@ pub(crate) fn run(args: &SealArgs) -> Result<ExitCode> {
     )
     .allow_empty_data(args.allow_empty_data);
     let source = args.file.as_deref();
-    let bytes = input::read_input(source, "Secret YAML or JSON")?;
+    let bytes = input::read_input(
+        source,
+        "Secret YAML or JSON",
+        input::Limit::manifests("--file"),
+    )?;
     let source_name = source.unwrap_or("stdin");
 
     if let Some(target) = &args.merge_into {
@@ -30,7 +34,7 @@ pub(crate) fn run(args: &SealArgs) -> Result<ExitCode> {
             &options,
             args.format.map(Into::into),
         )?;
-        eprintln!("{target}: merged");
+        write::to_stderr(&format!("{target}: merged"));
         return Ok(ExitCode::SUCCESS);
     }
     let sealed = seal_all(&bytes, source_name, &key, &options)?;

@@ -21,7 +21,8 @@ pub(crate) fn run(args: &SetArgs) -> Result<ExitCode> {
         (Some(cert), false) => Some(input::sealing_key(cert)?),
         _ => None,
     };
-    let value = read_value(args)?;
+    let value =
+        read_value(args).with_context(|| format!("{}: nothing set at `{path}`", args.file))?;
     let result = set_value(args, &path, key.as_ref(), &value);
     Ok(batch::finish(
         std::slice::from_ref(&args.file),
@@ -29,17 +30,21 @@ pub(crate) fn run(args: &SetArgs) -> Result<ExitCode> {
     ))
 }
 
+/// The value: a secret, from `--from-file` or stdin.
+const VALUE: input::Limit = input::Limit::secret("--from-file");
+
 fn read_value(args: &SetArgs) -> Result<Zeroizing<Vec<u8>>> {
     let mut value = match &args.from_file {
-        Some(file) => input::read_input(Some(file), "the value")?,
+        Some(file) => input::read_input(Some(file), "the value", VALUE)?,
         None if std::io::stdin().is_terminal() => Zeroizing::new(
             rpassword::prompt_password(format!("value for {} (hidden): ", args.path))
                 .context("cannot read the value from the terminal")?
                 .into_bytes(),
         ),
-        None => input::read_input(None, "the value")?,
+        None => input::read_input(None, "the value", VALUE)?,
     };
     input::settle_trailing_newline(&mut value, args.trim_newline);
+    input::refuse_empty(&value, args.allow_empty)?;
     Ok(value)
 }
 
@@ -50,7 +55,7 @@ fn set_value(
     value: &[u8],
 ) -> Result<String> {
     let mut what = String::new();
-    let applied = apply(&args.file, &args.write, |old| {
+    let applied = apply(&args.file, &args.write, key.map(|_| path), |old| {
         let values = ValuesFile::parse(old, &args.file)?;
         match key {
             None => {

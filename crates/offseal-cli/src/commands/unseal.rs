@@ -15,7 +15,11 @@ pub(crate) fn run(args: &UnsealArgs) -> Result<ExitCode> {
         return open_raw(args, &keys);
     }
     let source = args.file.as_ref().map(|p| p.display().to_string());
-    let bytes = input::read_input(source.as_deref(), "SealedSecret YAML or JSON")?;
+    let bytes = input::read_input(
+        source.as_deref(),
+        "SealedSecret YAML or JSON",
+        input::Limit::manifests("--file"),
+    )?;
     let source_name = source.as_deref().unwrap_or("stdin");
     let sealed = manifest::read_sealed_secrets(&bytes, source_name)?;
     let secrets = manifests::unseal_all(&sealed, &keys, "it is left out of the Secret")?;
@@ -27,7 +31,7 @@ pub(crate) fn run(args: &UnsealArgs) -> Result<ExitCode> {
 fn open_raw(args: &UnsealArgs, keys: &offseal_core::UnsealingKeys) -> Result<ExitCode> {
     let target = target::raw(&args.target)?;
     let path = args.from_file.as_deref().map(input::from_file_path);
-    let sealed = input::read_input(path, "a sealed base64 value")?;
+    let sealed = input::read_input(path, "a sealed base64 value", input::Limit::SEALED_VALUE)?;
     let sealed = std::str::from_utf8(&sealed).context("the sealed value is not base64 text")?;
     let plaintext = offseal_core::open(keys, &target, sealed)
         .with_context(|| format!("cannot open the value for {target}"))?;

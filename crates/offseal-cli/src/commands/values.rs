@@ -14,6 +14,7 @@ const EXAMPLE: &str = "offseal values values.yaml --cert controller.crt";
 
 pub(crate) fn run(args: &ValuesArgs) -> Result<ExitCode> {
     batch::check_single_output(&args.files, &args.write)?;
+    credentials::refuse_stdin_twice(args)?;
     let key = input::sealing_key(&args.cert.cert)?;
     let at = args.at.as_deref().map(Path::parse).transpose()?;
     let credentials = credentials::gather(args)?;
@@ -34,10 +35,10 @@ fn seal_file(
     at: Option<&Path>,
 ) -> Result<String> {
     let mut what = String::new();
-    let applied = apply(file, &args.write, |old| {
+    let applied = apply(file, &args.write, None, |old| {
         let sealed = ValuesFile::parse(old, file)?
             .seal_credentials(credentials, at, params)
-            .map_err(|e| target::explain(e, &args.target, EXAMPLE))?;
+            .map_err(|e| credentials::explain(target::explain(e, &args.target, EXAMPLE)))?;
         let tenant = if credentials.tenant_id().is_some() {
             " and azure_tenant_id"
         } else {

@@ -39,7 +39,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode> {
             }
             Err(err) => {
                 failures += 1;
-                eprintln!("error: {err:#}");
+                write::to_stderr(&format!("error: {err:#}"));
                 reports.push(json!({ "file": file, "error": format!("{err:#}") }));
             }
         }
@@ -64,7 +64,11 @@ struct Checked {
 }
 
 fn verify_file(file: &str, keys: &UnsealingKeys, target: Option<&Target>) -> Result<Vec<Checked>> {
-    let bytes = input::read_input(Some(file), "a values file or SealedSecret manifest")?;
+    let bytes = input::read_input(
+        Some(file),
+        "a values file or SealedSecret manifest",
+        input::Limit::VALUES_FILE,
+    )?;
     if manifest::holds_sealed_secrets(&bytes) {
         return verify_manifests(file, &bytes, keys);
     }

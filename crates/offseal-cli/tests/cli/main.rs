@@ -8,12 +8,15 @@ mod util;
 
 mod cert;
 mod check;
+mod credentials;
+mod docs;
 mod kubeseal;
 mod raw;
 mod reseal;
 mod safety;
 mod seal;
 mod set;
+mod special_files;
 mod unseal;
 mod url;
 mod values;

@@ -154,3 +154,92 @@ fn errors_name_the_problem_and_change_nothing() {
         .stderr(predicate::str::contains("--plain needs UTF-8 text"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), input);
 }
+
+#[test]
+fn an_empty_value_is_refused_unless_allowed() {
+    let (_dir, path) = temp_file("values.yaml", b"app:\n  x: old\n");
+    let file = path.to_str().unwrap();
+    let cert = key("controller-2048.crt.pem");
+    let target = ["-n", "ns", "--name", "app"];
+    let refusal = "the value is empty, so nothing was sealed (did the command feeding stdin \
+                   fail?); give --allow-empty to seal an empty value\n";
+    // `vault read ... | offseal set ...` with a failed producer; and `echo` with --trim-newline.
+    for (stdin, extra) in [("", None), ("\n", Some("--trim-newline"))] {
+        offseal()
+            .args(["set", file, "app.x", "--cert", &cert])
+            .args(target)
+            .args(extra)
+            .write_stdin(stdin)
+            .assert()
+            .code(1)
+            .stderr(format!("error: {file}: nothing set at `app.x`: {refusal}"));
+        assert_eq!(std::fs::read(&path).unwrap(), b"app:\n  x: old\n");
+    }
+    offseal()
+        .args(["raw", "--cert", &cert])
+        .args(target)
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(format!("error: {refusal}"));
+    // Asked for: sealed, and it opens to nothing.
+    offseal()
+        .args(["set", file, "app.x", "--cert", &cert, "--allow-empty"])
+        .args(target)
+        .write_stdin("")
+        .assert()
+        .success();
+    assert_eq!(
+        sealed_values(&std::fs::read_to_string(&path).unwrap()).len(),
+        1
+    );
+    let out = offseal()
+        .args(["raw", "--cert", &cert, "--allow-empty"])
+        .args(target)
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let sealed = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(open_raw(&sealed, "controller-2048.key.pem", &target), b"");
+}
+
+#[test]
+fn dry_runs_never_show_a_plaintext() {
+    let input = "app:\n  password: hunter2  # old\n  note: |\n    multi\n    line-secret\nexternal_secrets:\n  keyvault_credentials:\n    client_id: 0b7ff3c4-6f8e-4c49-9a5c-3b8e2f1d9a10\n    client_secret: also-secret\n";
+    let (_dir, path) = temp_file("values.yaml", input.as_bytes());
+    let file = path.to_str().unwrap();
+    let cert = key("controller-2048.crt.pem");
+    let target = ["-n", "ns", "--name", "app"];
+    let shown = |args: &[&str], stdin: &str| {
+        let out = crate::util::offseal_with_credentials()
+            .args(args)
+            .args(target)
+            .args(["--cert", &cert, "--dry-run"])
+            .write_stdin(stdin.to_owned())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap()
+    };
+    // What each run replaces is hidden, as is every plaintext in a credentials slot; the new
+    // value is sealed (shown shortened) and never appears.
+    let credentials = ["also-secret", crate::util::CLIENT_SECRET, "n3w-secret"];
+    for (args, replaced) in [
+        (vec!["set", file, "app.password"], "hunter2"),
+        (vec!["set", file, "app.note"], "line-secret"),
+        (vec!["values", file], "also-secret"),
+    ] {
+        let diff = shown(&args, "n3w-secret");
+        assert!(diff.contains("<hidden>"), "{args:?}:\n{diff}");
+        for secret in credentials.iter().chain([&replaced]) {
+            assert!(!diff.contains(secret), "{args:?} shows {secret}:\n{diff}");
+        }
+    }
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), input);
+}

@@ -85,3 +85,30 @@ pub(crate) fn temp_file(name: &str, content: &[u8]) -> (tempfile::TempDir, PathB
         .unwrap();
     (dir, path)
 }
+
+/// Every file under `dir`, recursively.
+pub(crate) fn all_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(all_files(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// `text` with every line whose content starts with `starts` replaced by `line`.
+pub(crate) fn replace_line(text: &str, starts: &str, line: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.trim_start().starts_with(starts) {
+                line
+            } else {
+                l
+            }
+        })
+        .fold(String::new(), |out, l| out + l + "\n")
+}

@@ -232,7 +232,7 @@ fn credentials_come_from_az_json_on_stdin_or_in_a_file() {
         CLIENT_SECRET.as_bytes()
     );
 
-    // --client-id beats AZURE_CLIENT_ID; the tenant is optional.
+    // --client-id beats AZURE_CLIENT_ID; --tenant-id gives the tenant.
     let other_id = "11111111-2222-3333-4444-555555555555";
     let (_dir, path) = temp_file("values.yaml", b"external_secrets: {}\n");
     offseal()
@@ -245,12 +245,17 @@ fn credentials_come_from_az_json_on_stdin_or_in_a_file() {
             &cert(),
             "--client-id",
             other_id,
+            "--tenant-id",
+            TENANT_ID,
         ])
         .args(STRICT)
         .assert()
         .success();
     let out = std::fs::read_to_string(&path).unwrap();
-    assert!(!out.contains("azure_tenant_id"));
+    assert!(
+        out.contains(&format!("azure_tenant_id: {TENANT_ID}")),
+        "{out}"
+    );
     assert_eq!(
         open_raw(&sealed_values(&out)[0], "controller-4096.key.pem", &STRICT),
         other_id.as_bytes()
@@ -482,6 +487,7 @@ fn on_a_terminal_the_credentials_are_prompted_for_and_the_secret_is_not_echoed()
         .arg(script)
         .arg(&bin)
         .args(["values", path.to_str().unwrap(), "--cert", &cert()])
+        .args(["--tenant-id", TENANT_ID])
         .args(STRICT)
         .env("PROMPT_CLIENT_ID", CLIENT_ID)
         .env("PROMPT_CLIENT_SECRET", CLIENT_SECRET)
@@ -508,5 +514,75 @@ fn on_a_terminal_the_credentials_are_prompted_for_and_the_secret_is_not_echoed()
     assert_eq!(
         open_raw(&sealed[1], "controller-4096.key.pem", &STRICT),
         CLIENT_SECRET.as_bytes()
+    );
+}
+
+#[test]
+fn without_a_tenant_id_given_the_file_must_hold_one() {
+    // The id and secret, and no tenant anywhere: an empty AZURE_TENANT_ID is no tenant.
+    // Runs on a temporary file holding `input`: its directory, its path, and the outcome.
+    let run = |input: &str, extra: &[&str]| {
+        let (dir, path) = temp_file("values.yaml", input.as_bytes());
+        let outcome = offseal()
+            .env("AZURE_CLIENT_ID", CLIENT_ID)
+            .env("AZURE_CLIENT_SECRET", CLIENT_SECRET)
+            .env("AZURE_TENANT_ID", "")
+            .args(["values", path.to_str().unwrap(), "--cert", &cert()])
+            .args(extra)
+            .args(STRICT)
+            .assert();
+        (dir, path, outcome)
+    };
+    let hint = "; give it with --tenant-id ID or AZURE_TENANT_ID, or in the --credentials JSON \
+                (`tenant`, or `tenantId` from --sdk-auth)";
+    for (input, in_file) in [
+        (
+            "external_secrets: {}\n",
+            "`external_secrets.azure_tenant_id` is not in the file",
+        ),
+        (
+            HELM,
+            "`tenant.external_secrets.azure_tenant_id` (line 7) is empty",
+        ),
+        (
+            "external_secrets:\n  azure_tenant_id: ~\n",
+            "`external_secrets.azure_tenant_id` (line 2) is empty",
+        ),
+        (
+            "external_secrets:\n  azure_tenant_id: \"changeme\"   # TODO\n",
+            "`external_secrets.azure_tenant_id` (line 2) is not a GUID",
+        ),
+    ] {
+        let (_dir, path, outcome) = run(input, &[]);
+        let file = path.to_str().unwrap();
+        outcome.code(1).stdout("").stderr(format!(
+            "error: {file}: no tenant id: the credentials give none, and {in_file}{hint}\n"
+        ));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), input, "{input:?}");
+    }
+
+    // A GUID already in the file is kept as it is, and the report does not claim to write it.
+    let input = format!("external_secrets:\n  azure_tenant_id: '{TENANT_ID}'   # by hand\n");
+    let (_dir, path, outcome) = run(&input, &[]);
+    let file = path.to_str().unwrap();
+    outcome
+        .success()
+        .stderr(format!(
+            "{file}: sealed client_id, client_secret at `external_secrets` for strict tenant-a/azure-keyvault-credentials\n"
+        ));
+    let out = std::fs::read_to_string(&path).unwrap();
+    assert!(out.starts_with(&input), "{out}");
+    assert_eq!(sealed_values(&out).len(), 2);
+
+    // A tenant given replaces a wrong one.
+    let input = "external_secrets:\n  azure_tenant_id: changeme\n";
+    let (_dir, path, outcome) = run(input, &["--tenant-id", TENANT_ID]);
+    outcome.success();
+    let out = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        out.starts_with(&format!(
+            "external_secrets:\n  azure_tenant_id: {TENANT_ID}\n"
+        )),
+        "{out}"
     );
 }

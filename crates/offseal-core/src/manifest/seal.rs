@@ -58,15 +58,6 @@ impl SealOptions {
 }
 
 impl Secret {
-    /// Seals every `data` and `stringData` item into a SealedSecret shaped like kubeseal's,
-    /// with the system's random number generator. See [`Secret::seal_with_rng`].
-    ///
-    /// # Errors
-    /// As [`Secret::seal_with_rng`].
-    pub fn seal(&self, key: &SealingKey, options: &SealOptions) -> Result<SealedSecret> {
-        self.seal_with_rng(&mut rand::rngs::SysRng, key, options)
-    }
-
     /// Seals every `data` and `stringData` item (stringData after data, so it wins a clash)
     /// for the Secret's scope (its annotations, or `options.scope`), namespace and name.
     ///
@@ -77,7 +68,12 @@ impl Secret {
     /// # Errors
     /// [`Error::Manifest`] with kubeseal's messages: empty data without `allow_empty_data`, no
     /// name, a namespace mismatch, no namespace for a scope that needs one; an invalid name.
-    pub fn seal_with_rng<R: TryCryptoRng + ?Sized>(
+    pub fn seal(&self, key: &SealingKey, options: &SealOptions) -> Result<SealedSecret> {
+        self.seal_with_rng(&mut rand::rngs::SysRng, key, options)
+    }
+
+    /// The public twin above, drawing randomness from `rng` (tests, and `hazmat`).
+    pub(crate) fn seal_with_rng<R: TryCryptoRng + ?Sized>(
         &self,
         rng: &mut R,
         key: &SealingKey,

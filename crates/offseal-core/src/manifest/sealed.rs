@@ -137,11 +137,13 @@ impl SealedSecret {
         template.data.extend(update.spec.template.data);
     }
 
-    /// Offline rotation with the system's random number generator; see
-    /// [`SealedSecret::reseal_with_rng`].
+    /// Opens every value with `keys` and seals it again with `key` for the target `retarget`
+    /// makes of the current one: offline rotation. A new target moves the SealedSecret there:
+    /// its name, namespace and scope annotations (top level and template) follow.
     ///
     /// # Errors
-    /// As [`SealedSecret::reseal_with_rng`].
+    /// [`Error::Item`] naming the first item no key opens (nothing is changed), or a target
+    /// the changes make impossible.
     pub fn reseal(
         &self,
         keys: &UnsealingKeys,
@@ -151,14 +153,8 @@ impl SealedSecret {
         self.reseal_with_rng(&mut rand::rngs::SysRng, keys, key, retarget)
     }
 
-    /// Opens every value with `keys` and seals it again with `key` for the target `retarget`
-    /// makes of the current one: offline rotation. A new target moves the SealedSecret there:
-    /// its name, namespace and scope annotations (top level and template) follow.
-    ///
-    /// # Errors
-    /// [`Error::Item`] naming the first item no key opens (nothing is changed), or a target
-    /// the changes make impossible.
-    pub fn reseal_with_rng<R: TryCryptoRng + ?Sized>(
+    /// The public twin above, drawing randomness from `rng` (tests, and `hazmat`).
+    pub(crate) fn reseal_with_rng<R: TryCryptoRng + ?Sized>(
         &self,
         rng: &mut R,
         keys: &UnsealingKeys,

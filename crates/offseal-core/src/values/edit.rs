@@ -8,10 +8,10 @@ use offseal_yaml::{Edit, Path};
 use rsa::rand_core::TryCryptoRng;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::ValuesFile;
 use super::provenance::provenance_edit;
 use super::scan::Role;
-use crate::azure::Credentials;
+use super::{Block, ValuesFile};
+use crate::azure::{Credentials, TenantInFile, is_guid};
 use crate::cert::SealingKey;
 use crate::envelope;
 use crate::error::{Error, Result};
@@ -87,10 +87,13 @@ pub struct Resealed {
 impl ValuesFile {
     /// The main job in one call: seals the credentials into the block (see
     /// [`ValuesFile::block`]) for the target `params` give over the recorded one, and writes
-    /// the tenant id plain. Uses the system's random number generator.
+    /// the tenant id plain. Credentials without a tenant id leave the file's, which must be a
+    /// GUID. Uses the system's random number generator.
     ///
     /// # Errors
-    /// As [`ValuesFile::block`]; [`Error::MissingNamespace`], [`Error::MissingName`] or
+    /// As [`ValuesFile::block`]; [`Error::NoTenantId`] when neither the credentials nor the
+    /// file give a tenant id (the file's is missing, empty or not a GUID);
+    /// [`Error::MissingNamespace`], [`Error::MissingName`] or
     /// [`Error::InvalidName`] when no complete target is given or recorded; [`Error::Values`]
     /// when the editor refuses (a list or alias on the path, a target that is a mapping,
     /// duplicate keys, ...).
@@ -107,7 +110,7 @@ impl ValuesFile {
     ///
     /// # Errors
     /// As [`ValuesFile::seal_credentials`].
-    pub fn seal_credentials_with_rng<R: TryCryptoRng + ?Sized>(
+    pub(crate) fn seal_credentials_with_rng<R: TryCryptoRng + ?Sized>(
         &self,
         rng: &mut R,
         credentials: &Credentials,
@@ -118,6 +121,7 @@ impl ValuesFile {
         let credentials_path = block.credentials_path();
         let recorded = self.provenance(&credentials_path).map(|p| p.target);
         let target = params.target(recorded.as_ref())?;
+        let tenant = self.tenant_edit(&block, credentials)?;
         let label = target.label();
         let seal = |rng: &mut R, secret: &SecretString| {
             envelope::seal_with_rng(rng, params.key, &label, secret.expose_secret().as_bytes())
@@ -130,9 +134,7 @@ impl ValuesFile {
                 seal(rng, credentials.client_secret())?,
             ),
         ];
-        if let Some(tenant) = credentials.tenant_id() {
-            edits.push(Edit::set(block.tenant_id_path(), tenant));
-        }
+        edits.extend(tenant);
         // Provenance stays where a comment already is (on the credentials or above them).
         let comment_at = self
             .comment_owner(&credentials_path)
@@ -148,6 +150,26 @@ impl ValuesFile {
             bytes,
             path: block.path,
             target,
+        })
+    }
+
+    /// The edit writing the credentials' tenant id, or none when the file already holds one
+    /// (a GUID) and the credentials give none.
+    fn tenant_edit(&self, block: &Block, credentials: &Credentials) -> Result<Option<Edit>> {
+        let path = block.tenant_id_path();
+        if let Some(tenant) = credentials.tenant_id() {
+            return Ok(Some(Edit::set(path, tenant)));
+        }
+        let in_file = match self.doc.get(&path).map_err(|e| self.yaml_error(e))? {
+            Some(scalar) if is_guid(&scalar.value) => return Ok(None),
+            Some(scalar) if scalar.value.is_empty() => TenantInFile::Empty { line: scalar.line },
+            Some(scalar) => TenantInFile::NotAGuid { line: scalar.line },
+            None => TenantInFile::Missing,
+        };
+        Err(Error::NoTenantId {
+            source_name: self.source_name.clone(),
+            path,
+            in_file,
         })
     }
 
@@ -170,7 +192,7 @@ impl ValuesFile {
     ///
     /// # Errors
     /// As [`ValuesFile::seal_credentials`].
-    pub fn set_sealed_with_rng<R: TryCryptoRng + ?Sized>(
+    pub(crate) fn set_sealed_with_rng<R: TryCryptoRng + ?Sized>(
         &self,
         rng: &mut R,
         path: &Path,
@@ -220,7 +242,7 @@ impl ValuesFile {
     ///
     /// # Errors
     /// As [`ValuesFile::reseal`].
-    pub fn reseal_with_rng<R: TryCryptoRng + ?Sized>(
+    pub(crate) fn reseal_with_rng<R: TryCryptoRng + ?Sized>(
         &self,
         rng: &mut R,
         keys: &UnsealingKeys,
@@ -274,7 +296,7 @@ impl ValuesFile {
                 .comment_owner(&value.path)
                 .unwrap_or_else(|| match value.role {
                     Role::ClientId | Role::ClientSecret => value.path.parent().unwrap_or_default(),
-                    Role::Other => value.path.clone(),
+                    Role::Recorded | Role::Other => value.path.clone(),
                 });
             if !commented.contains(&comment_at) {
                 edits.push(provenance_edit(

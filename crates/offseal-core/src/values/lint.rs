@@ -3,7 +3,8 @@
 
 use offseal_yaml::Path;
 
-use super::ValuesFile;
+use super::scan::Role;
+use super::{Block, ValuesFile};
 use crate::azure::is_guid;
 use crate::cert::Certificate;
 use crate::error::Error;
@@ -18,6 +19,36 @@ pub enum Severity {
     Error,
 }
 
+/// What a [`Finding`] is about, for programs that act on findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// Empty where a sealed value belongs.
+    Empty,
+    /// A plaintext where a sealed value belongs.
+    Plaintext,
+    /// Data that is not a well-formed sealed value.
+    Malformed,
+    /// Sealed data sized for another key than the certificate's.
+    WrongKeySize,
+    /// Sealed with another certificate than the one given (a warning).
+    OtherCertificate,
+    /// `azure_tenant_id` is not a GUID.
+    TenantNotGuid,
+    /// `azure_tenant_id` is missing or empty beside sealed credentials.
+    TenantMissing,
+}
+
+/// The command that fixes a [`Finding`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Remedy {
+    /// `offseal values FILE` seals the credentials (and writes the tenant id).
+    SealCredentials,
+    /// `offseal set FILE PATH` seals the value at the finding's path.
+    SealValue,
+}
+
 /// One thing `check` found.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -28,40 +59,59 @@ pub struct Finding {
     pub line: usize,
     /// How serious.
     pub severity: Severity,
+    /// What kind of problem.
+    pub problem: Problem,
+    /// What fixes it, if a command does.
+    pub remedy: Option<Remedy>,
     /// What (never a value).
     pub message: String,
 }
 
 impl ValuesFile {
-    /// Lints the sealed values without any private key: credentials holding plaintext, empty
-    /// or malformed data, data sized for another key than `key`'s, values sealed with another
-    /// certificate than `key` (a warning: old controller keys still open them), and a tenant id
-    /// that is not a GUID. The certificate's dates do not matter here.
+    /// Lints the sealed values without any private key: credentials (and values whose key
+    /// carries a provenance comment) holding plaintext or nothing, malformed data, data sized
+    /// for another key than `key`'s, values sealed with another certificate than `key` (a
+    /// warning: old controller keys still open them), and a tenant id that is not a GUID, or
+    /// is missing beside sealed credentials. The certificate's dates do not matter here.
     #[must_use]
     pub fn check(&self, key: Option<&Certificate>) -> Vec<Finding> {
         let mut findings = Vec::new();
-        let mut push = |path: &Path, line, severity, message: String| {
+        let mut push = |path: &Path, line, problem, remedy, message: String| {
+            let severity = match problem {
+                Problem::OtherCertificate => Severity::Warning,
+                _ => Severity::Error,
+            };
             findings.push(Finding {
                 path: path.clone(),
                 line,
                 severity,
+                problem,
+                remedy,
                 message,
             });
         };
         for value in self.sealed_values() {
             let (path, line) = (&value.path, value.line);
+            let remedy = match value.role {
+                Role::ClientId | Role::ClientSecret => Some(Remedy::SealCredentials),
+                Role::Recorded | Role::Other => Some(Remedy::SealValue),
+            };
             match &value.state {
-                ValueState::Empty => push(path, line, Severity::Error, "is empty".to_owned()),
+                ValueState::Empty => {
+                    push(path, line, Problem::Empty, remedy, "is empty".to_owned())
+                }
                 ValueState::NotSealed => push(
                     path,
                     line,
-                    Severity::Error,
+                    Problem::Plaintext,
+                    remedy,
                     "holds plaintext, not a sealed value".to_owned(),
                 ),
                 ValueState::Malformed(reason) => push(
                     path,
                     line,
-                    Severity::Error,
+                    Problem::Malformed,
+                    remedy,
                     format!("holds malformed sealed data: {reason}"),
                 ),
                 ValueState::Sealed(envelope) => {
@@ -70,7 +120,8 @@ impl ValuesFile {
                             push(
                                 path,
                                 line,
-                                Severity::Error,
+                                Problem::WrongKeySize,
+                                remedy,
                                 format!(
                                     "cannot be opened by the certificate's controller: {reason}"
                                 ),
@@ -83,7 +134,8 @@ impl ValuesFile {
                             push(
                                 path,
                                 line,
-                                Severity::Warning,
+                                Problem::OtherCertificate,
+                                None,
                                 format!(
                                     "was sealed with another certificate ({}) than the one given ({}); \
                                      it opens only while the controller keeps that key",
@@ -96,20 +148,53 @@ impl ValuesFile {
                 }
             }
         }
-        for block in self.blocks() {
-            if let Ok(Some(tenant)) = self.doc.get(&block.tenant_id_path())
-                && !tenant.value.is_empty()
-                && !is_guid(&tenant.value)
-            {
-                push(
+        for block in &self.blocks() {
+            let tenant = self.doc.get(&block.tenant_id_path()).ok().flatten();
+            match tenant {
+                Some(tenant) if !tenant.value.is_empty() && !is_guid(&tenant.value) => push(
                     &tenant.path,
                     tenant.line,
-                    Severity::Error,
+                    Problem::TenantNotGuid,
+                    Some(Remedy::SealCredentials),
                     "is not a GUID".to_owned(),
-                );
+                ),
+                Some(tenant) if !tenant.value.is_empty() => {}
+                missing_or_empty if self.has_sealed_credentials(block) => {
+                    let line = missing_or_empty
+                        .as_ref()
+                        .map_or(block.line.unwrap_or(1), |t| t.line);
+                    push(
+                        &block.tenant_id_path(),
+                        line,
+                        Problem::TenantMissing,
+                        Some(Remedy::SealCredentials),
+                        format!(
+                            "is {} beside sealed credentials: the chart needs the tenant id",
+                            if missing_or_empty.is_some() {
+                                "empty"
+                            } else {
+                                "missing"
+                            }
+                        ),
+                    );
+                }
+                _ => {}
             }
         }
         findings.sort_by_key(|f| f.line);
         findings
+    }
+
+    /// Whether the block's client id or client secret holds sealed data.
+    fn has_sealed_credentials(&self, block: &Block) -> bool {
+        [block.client_id_path(), block.client_secret_path()]
+            .iter()
+            .any(|path| {
+                self.doc
+                    .get(path)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|s| matches!(ValueState::of(&s.value), ValueState::Sealed(_)))
+            })
     }
 }

@@ -1,10 +1,11 @@
 //! The scan: every value in a file that is, or should be, sealed — the credentials of every
-//! block whatever they hold, and any other scalar that is well-formed sealed data.
+//! block and every value whose key carries a provenance comment, whatever they hold, and any
+//! other scalar that is well-formed sealed data.
 
 use offseal_yaml::Path;
 
 use super::ValuesFile;
-use super::provenance::Provenance;
+use super::provenance::{PROVENANCE_MARKER, Provenance};
 use crate::outcome::ValueState;
 
 /// Smallest and largest RSA block (bytes) taken as a sealed value when scanning a whole file.
@@ -18,6 +19,8 @@ pub enum Role {
     ClientId,
     /// `keyvault_credentials.client_secret`.
     ClientSecret,
+    /// A value whose key carries a provenance comment: `offseal set` sealed it there.
+    Recorded,
     /// Any other sealed value in the file.
     Other,
 }
@@ -39,8 +42,9 @@ pub struct SealedValue {
 }
 
 impl ValuesFile {
-    /// Every value that is or should be sealed: the credentials of every block (whatever they
-    /// hold) and any other scalar that is well-formed sealed data, in file order.
+    /// Every value that is or should be sealed, in file order: the credentials of every block
+    /// and every value whose own key carries a provenance comment (whatever they hold), and
+    /// any other scalar that is well-formed sealed data.
     #[must_use]
     pub fn sealed_values(&self) -> Vec<SealedValue> {
         let blocks = self.blocks();
@@ -55,6 +59,17 @@ impl ValuesFile {
                 }
             })
         };
+        // Most files have no provenance comment: skip the per-value lookup then.
+        let has_records = self.doc.source().contains(PROVENANCE_MARKER);
+        let recorded = |path: &Path| {
+            has_records
+                && self
+                    .doc
+                    .leading_comment(path, PROVENANCE_MARKER)
+                    .as_deref()
+                    .and_then(Provenance::parse)
+                    .is_some()
+        };
         let mut values: Vec<SealedValue> = self
             .doc
             .scalars()
@@ -63,6 +78,7 @@ impl ValuesFile {
                 let state = ValueState::of(&scalar.value);
                 let role = match role_of(&scalar.path) {
                     Some(role) => role,
+                    None if recorded(&scalar.path) => Role::Recorded,
                     None => match &state {
                         ValueState::Sealed(e) if PLAUSIBLE_RSA_SIZES.contains(&e.rsa_size()) => {
                             Role::Other
@@ -81,5 +97,27 @@ impl ValuesFile {
             .collect();
         values.sort_by_key(|v| v.line);
         values
+    }
+
+    /// Where the values that a diff must not show begin (line and column, from 1): every
+    /// value the scan finds that is not sealed data (a plaintext where a sealed value
+    /// belongs), and the value at `also` (a path about to be sealed), whatever it holds.
+    #[must_use]
+    pub fn positions_to_hide(&self, also: Option<&Path>) -> Vec<(usize, usize)> {
+        let plaintext: Vec<Path> = self
+            .sealed_values()
+            .into_iter()
+            .filter(|v| !matches!(v.state, ValueState::Sealed(_)))
+            .map(|v| v.path)
+            .collect();
+        let mut positions: Vec<(usize, usize)> = self
+            .doc
+            .scalars()
+            .into_iter()
+            .filter(|s| also == Some(&s.path) || plaintext.contains(&s.path))
+            .map(|s| (s.line, s.column))
+            .collect();
+        positions.sort_unstable();
+        positions
     }
 }

@@ -1,0 +1,46 @@
+//! `offseal completions SHELL` and `offseal man`.
+
+use crate::util::offseal;
+
+#[test]
+fn completions_for_every_shell_name_the_subcommands() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = offseal().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        for word in ["offseal", "values", "reseal", "--recovery-private-key"] {
+            assert!(script.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    // The bash script is valid bash.
+    let out = offseal().args(["completions", "bash"]).output().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("offseal.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    let status = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    offseal().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn the_man_page_covers_every_subcommand_and_its_flags() {
+    let out = offseal().arg("man").output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH offseal 1"), "{page}");
+    for section in [
+        "VALUES", "SET", "CHECK", "VERIFY", "RESEAL", "SEAL", "RAW", "UNSEAL", "CERT", "KUBESEAL",
+    ] {
+        assert!(
+            page.contains(&format!(".SH \"OFFSEAL {section}\"")),
+            "no {section}"
+        );
+    }
+    for flag in ["allow\\-empty", "recovery\\-private\\-key", "dry\\-run"] {
+        assert!(page.contains(flag), "no {flag}");
+    }
+}
