@@ -87,8 +87,9 @@ Tasks:
            whole processes, a 1,000-file reseal) and print each target's PASS or MISS;
            --quick for a shorter, noisier run (see BENCHMARKS.md)
   fuzz     Build the cargo-fuzz targets of fuzz/ (installing cargo-fuzz if missing) and run
-           each for 30 s over its corpus, seeded from testdata/; fails on any crash, naming
+           each for {seconds} s over its corpus, seeded from testdata/; fails on any crash, naming
            the target and the saved input. --seconds N: N s per target (see FUZZING.md)
-  help     Print this help"
+  help     Print this help",
+        seconds = fuzz::DEFAULT_SECONDS
     );
 }
