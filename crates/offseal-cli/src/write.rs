@@ -176,7 +176,10 @@ fn is_stdout(path: &Path) -> bool {
 /// A path that names an open descriptor (`/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`):
 /// written through, never replaced, whatever it points at.
 fn is_descriptor(path: &Path) -> bool {
-    path.starts_with("/dev/fd") || path.starts_with("/proc") || path.starts_with("/dev/std")
+    // Path::starts_with compares whole components: "/dev/std" would match nothing.
+    path.starts_with("/dev/fd")
+        || path.starts_with("/proc")
+        || [Path::new("/dev/stderr"), Path::new("/dev/stdin")].contains(&path)
 }
 
 /// Writes through a pipe, terminal or device, as `cat > file` would: errors such as ENOSPC
@@ -461,6 +464,16 @@ mod tests {
     use super::*;
 
     const LIMIT: Limit = Limit::VALUES_FILE;
+
+    #[test]
+    fn descriptor_paths_are_written_through_never_replaced() {
+        for path in ["/dev/stderr", "/dev/fd/2", "/proc/self/fd/2", "/dev/stdin"] {
+            assert!(is_descriptor(Path::new(path)), "{path}");
+        }
+        for path in ["/dev/stdx", "values.yaml", "/tmp/dev/stderr"] {
+            assert!(!is_descriptor(Path::new(path)), "{path}");
+        }
+    }
 
     #[test]
     fn unchanged_bytes_leave_the_file_alone_and_errors_change_nothing() {
