@@ -22,26 +22,12 @@ pub(crate) fn seal_all(
         .collect()
 }
 
-/// Opens every SealedSecret as the controller would; a template entry the controller renders
-/// and offseal cannot is left out with a warning, `what_happens` saying so.
-pub(crate) fn unseal_all(
-    sealed: &[SealedSecret],
-    keys: &UnsealingKeys,
-    what_happens: &str,
-) -> Result<Vec<Secret>> {
-    let mut secrets = Vec::with_capacity(sealed.len());
-    for sealed_secret in sealed {
-        let unsealed = sealed_secret.unseal(keys)?;
-        for key in &unsealed.unrendered_templates {
-            write::to_stderr(&format!(
-                "warning: {}: spec.template.data {key:?} is a Go template, which only the \
-                 controller renders; {what_happens}",
-                sealed_secret.describe()
-            ));
-        }
-        secrets.push(unsealed.secret);
-    }
-    Ok(secrets)
+/// Opens every SealedSecret as the controller would, rendering its template entries.
+pub(crate) fn unseal_all(sealed: &[SealedSecret], keys: &UnsealingKeys) -> Result<Vec<Secret>> {
+    sealed
+        .iter()
+        .map(|sealed_secret| Ok(sealed_secret.unseal(keys)?.secret))
+        .collect()
 }
 
 /// kubeseal's rule: a `-w` name ending in .yaml/.yml means YAML whatever `-o` says; offseal

@@ -22,7 +22,6 @@ fn vector_manifests_unseal_to_their_expected_plaintexts() {
         assert_eq!(sealed.len(), 1);
         assert_eq!(sealed[0].scope(), scope);
         let unsealed = sealed[0].unseal(&keys).unwrap();
-        assert!(unsealed.unrendered_templates.is_empty());
         let expected: Value = serde_json::from_slice(&common::read(&format!(
             "manifests/sealedsecret-{scope_name}.expected.json"
         )))
@@ -205,20 +204,42 @@ fn output_matches_kubeseal_shapes() {
 }
 
 #[test]
-fn template_data_is_copied_removed_or_reported() {
+fn template_data_is_rendered_removed_or_refused() {
     let keys = common::unsealing_keys(&["controller-4096"]);
     let mut sealed: SealedSecret =
         manifest::read_sealed_secrets(&common::read("manifests/sealedsecret-strict.json"), "s")
             .unwrap()
             .remove(0);
+    let client_id = sealed.unseal(&keys).unwrap().secret.data["client_id"]
+        .expose_secret()
+        .to_vec();
     let data = &mut sealed.spec.template.data;
     data.insert("plain".into(), Some("literal".into()));
     data.insert("client_secret".into(), None);
-    data.insert("dsn".into(), Some("user={{ .client_id }}".into()));
+    data.insert(
+        "dsn".into(),
+        Some("user={{ .client_id }} {{ index . \"client_id\" | upper | quote }}".into()),
+    );
     let unsealed = sealed.unseal(&keys).unwrap();
-    assert_eq!(unsealed.unrendered_templates, ["dsn"]);
     let got: Vec<_> = unsealed.secret.data.keys().cloned().collect();
-    assert_eq!(got, ["client_id", "plain"]);
+    assert_eq!(got, ["client_id", "dsn", "plain"]);
+    let client_id = String::from_utf8(client_id).unwrap();
+    assert_eq!(
+        unsealed.secret.data["dsn"].expose_secret(),
+        format!("user={client_id} \"{}\"", client_id.to_uppercase()).as_bytes()
+    );
+
+    // What offseal does not render is refused, naming the entry and the construct.
+    sealed
+        .spec
+        .template
+        .data
+        .insert("cfg".into(), Some("{{ toYaml . }}".into()));
+    let err = sealed.unseal(&keys).unwrap_err().to_string();
+    assert!(
+        err.contains("spec.template.data \"cfg\": line 1, column 4: the function \"toYaml\""),
+        "{err}"
+    );
 }
 
 mod sealing {

@@ -22,7 +22,7 @@ pub(crate) fn run(args: &UnsealArgs) -> Result<ExitCode> {
     )?;
     let source_name = source.as_deref().unwrap_or("stdin");
     let sealed = manifest::read_sealed_secrets(&bytes, source_name)?;
-    let secrets = manifests::unseal_all(&sealed, &keys, "it is left out of the Secret")?;
+    let secrets = manifests::unseal_all(&sealed, &keys)?;
     let text = manifest::to_string(&secrets, Format::from(args.format))?;
     write::to_stdout(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)

@@ -23,6 +23,7 @@ use crate::scope::Scope;
 mod io;
 mod seal;
 mod sealed;
+pub mod template;
 
 pub use io::{
     Format, detect_format, holds_sealed_secrets, read_sealed_secrets, read_secrets, to_string,
@@ -208,15 +209,12 @@ pub struct SecretTemplate {
     pub data: BTreeMap<String, Option<String>>,
 }
 
-/// The Secret that unsealing produced, and what could not be reproduced offline.
+/// The Secret that unsealing produced.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Unsealed {
-    /// The Secret, with the opened values in `data`.
+    /// The Secret, with the opened values and the rendered template entries in `data`.
     pub secret: Secret,
-    /// `spec.template.data` keys holding Go templates, which the controller renders and offseal
-    /// does not: they are left out of `secret`, and the caller should say so.
-    pub unrendered_templates: Vec<String>,
 }
 
 /// `data`: key -> base64 of bytes. Errors name the key, never the value.

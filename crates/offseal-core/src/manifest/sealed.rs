@@ -8,6 +8,7 @@ use secrecy::{ExposeSecret, SecretSlice};
 use serde_json::Value;
 
 use super::seal::set_scope_annotations;
+use super::template;
 use super::{
     SEALED_SECRET_API_VERSION, SEALED_SECRET_KIND, SKIP_SET_OWNER_REFERENCES_ANNOTATION,
     SealedSecret, Secret, Unsealed,
@@ -40,13 +41,14 @@ impl SealedSecret {
     /// Opens every value as the controller does and returns the Secret it would create.
     ///
     /// The Secret takes the template's metadata, type and immutability, and the SealedSecret's
-    /// own name and namespace. Template `data` entries that are plain text are copied; those
-    /// holding Go templates are listed in [`Unsealed::unrendered_templates`]; null entries
-    /// remove the key, as the controller does. No owner reference is added.
+    /// own name and namespace. Template `data` entries are rendered as the controller renders
+    /// them, Go templates over the opened values (the subset [`template`] supports); null
+    /// entries remove the key. No owner reference is added.
     ///
     /// # Errors
     /// [`Error::Item`] naming every `encryptedData` key that could not be opened (the first
-    /// error is the source), or the deprecated `spec.data` form.
+    /// error is the source); [`Error::Manifest`] for the deprecated `spec.data` form or a
+    /// template entry offseal does not render (naming the entry, the construct and where).
     pub fn unseal(&self, keys: &UnsealingKeys) -> Result<Unsealed> {
         if self.spec.data.is_some() {
             return Err(Error::Manifest {
@@ -78,18 +80,25 @@ impl SealedSecret {
             return Err(first.at(context));
         }
 
-        let mut unrendered_templates = Vec::new();
+        // Templates see the opened items only, never one another's output.
+        let mut rendered = BTreeMap::new();
         for (key, template) in &self.spec.template.data {
-            match template {
-                None => {
-                    data.remove(key);
-                }
-                Some(text) if text.contains("{{") => unrendered_templates.push(key.clone()),
-                Some(text) => {
-                    data.insert(key.clone(), SecretSlice::from(text.as_bytes().to_vec()));
-                }
+            if let Some(text) = template {
+                let value = template::render(text, &data).map_err(|e| {
+                    Error::manifest(
+                        &self.describe(),
+                        format!("spec.template.data {key:?}: {e}"),
+                    )
+                })?;
+                rendered.insert(key.clone(), SecretSlice::from(value.to_vec()));
             }
         }
+        for (key, template) in &self.spec.template.data {
+            if template.is_none() {
+                data.remove(key);
+            }
+        }
+        data.extend(rendered);
 
         let mut metadata = self.spec.template.metadata.clone();
         metadata.name.clone_from(&self.metadata.name);
@@ -104,7 +113,6 @@ impl SealedSecret {
                 string_data: BTreeMap::new(),
                 type_: self.spec.template.type_.clone(),
             },
-            unrendered_templates,
         })
     }
 
