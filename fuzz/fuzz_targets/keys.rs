@@ -31,14 +31,18 @@ fuzz_target!(|data: &[u8]| {
         }
         match cert.sealing_key(now) {
             Ok(key) => {
-                assert!(matches!(validity, Validity::Valid | Validity::Unknown));
+                assert!(matches!(
+                    validity,
+                    Validity::Valid | Validity::Unknown | Validity::NotYetValid
+                ));
+                assert_eq!(
+                    cert.warning_at(now).is_some(),
+                    validity == Validity::NotYetValid
+                );
                 assert_eq!((key.bits(), key.size()), (cert.bits(), cert.size()));
                 assert_eq!(key.fingerprint(), cert.fingerprint());
             }
-            Err(_) => assert!(matches!(
-                validity,
-                Validity::Expired | Validity::NotYetValid
-            )),
+            Err(_) => assert_eq!(validity, Validity::Expired),
         }
     }
     let _ = SealingKey::from_certificate(data, "fuzz.pem", now);

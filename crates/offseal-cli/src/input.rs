@@ -44,6 +44,8 @@ impl Limit {
         Self::new("a private key file", "--recovery-private-key", 4 * MIB);
     /// The JSON `az ad sp create-for-rbac` prints.
     pub(crate) const CREDENTIALS: Self = Self::new("a credentials file", "--credentials", MIB);
+    /// A kubeconfig file, read for kubeseal's namespace (certificates inline make it large).
+    pub(crate) const KUBECONFIG: Self = Self::new("a kubeconfig file", "--kubeconfig", 16 * MIB);
     /// One sealed value, as base64.
     pub(crate) const SEALED_VALUE: Self = Self::new("a sealed value", "--from-file", 8 * MIB);
 
@@ -210,9 +212,16 @@ pub(crate) fn certificate(source: &str) -> Result<Certificate> {
     Ok(Certificate::parse(&certificate_bytes(source)?, source)?)
 }
 
-/// The key to seal with: the certificate must be valid today.
+/// The key to seal with: the certificate must not be expired; one not valid yet is used with
+/// a warning, as kubeseal uses it.
 pub(crate) fn sealing_key(source: &str) -> Result<SealingKey> {
-    Ok(certificate(source)?.sealing_key(SystemTime::now())?)
+    let cert = certificate(source)?;
+    let now = SystemTime::now();
+    let key = cert.sealing_key(now)?;
+    if let Some(warning) = cert.warning_at(now) {
+        write::to_stderr(&format!("warning: {warning}"));
+    }
+    Ok(key)
 }
 
 /// Every private key in every file.

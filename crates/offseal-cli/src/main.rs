@@ -16,6 +16,7 @@ mod credentials;
 mod diff;
 mod fetch;
 mod input;
+mod kubeconfig;
 mod manifests;
 mod target;
 mod write;

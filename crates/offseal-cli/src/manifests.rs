@@ -18,8 +18,26 @@ pub(crate) fn seal_all(
 ) -> Result<Vec<SealedSecret>> {
     manifest::read_secrets(bytes, source_name)?
         .iter()
-        .map(|secret| Ok(secret.seal(key, options)?))
+        .map(|secret| {
+            let sealed = secret.seal(key, options)?;
+            warn_invalid_names(&sealed, options);
+            Ok(sealed)
+        })
         .collect()
+}
+
+/// kubeseal seals for names the API server refuses; offseal's kubeseal mode does too
+/// (`check_names` off), and says so.
+fn warn_invalid_names(sealed: &SealedSecret, options: &SealOptions) {
+    if options.check_names {
+        return;
+    }
+    if let Err(err @ offseal_core::Error::InvalidName { .. }) = sealed.target() {
+        write::to_stderr(&format!(
+            "warning: {}: {err}; sealed as kubeseal does, but the API server will reject it",
+            sealed.describe()
+        ));
+    }
 }
 
 /// Opens every SealedSecret as the controller would, rendering its template entries.
@@ -60,8 +78,8 @@ pub(crate) fn emit<T: serde::Serialize>(
     write::to(output, text.as_bytes(), readers)
 }
 
-/// Seals the input with the name and namespace of the one SealedSecret in `target`, merges it
-/// there, and rewrites the file atomically under a lock, in `format` or its own.
+/// Seals the input for the one SealedSecret in `target` (its name, namespace and scope), merges
+/// it there, and rewrites the file atomically under a lock, in `format` or its own.
 pub(crate) fn merge_into(
     target: &str,
     input: &[u8],
@@ -82,14 +100,13 @@ pub(crate) fn merge_into(
                 );
             }
             let mut merged = existing.remove(0);
-            let mut options = options.clone();
-            options.name.clone_from(&merged.metadata.name);
-            options.namespace.clone_from(&merged.metadata.namespace);
-            for update in seal_all(input, source_name, key, &options)
-                .with_context(|| format!("cannot merge into {target}"))?
-            {
-                merged.merge(update);
+            // The SealedSecret's name and namespace win over the Secret's, as in kubeseal.
+            for secret in manifest::read_secrets(input, source_name)? {
+                merged
+                    .seal_into(&secret, key, options)
+                    .with_context(|| format!("cannot merge into {target}"))?;
             }
+            warn_invalid_names(&merged, options);
             let format = format.unwrap_or_else(|| manifest::detect_format(old));
             Ok(manifest::to_string(std::slice::from_ref(&merged), format)?
                 .as_bytes()

@@ -175,11 +175,29 @@ impl Certificate {
         }
     }
 
-    /// The key to seal with, if the certificate may be used at `now`.
+    /// What to warn about at `now`: a `notBefore` in the future. kubeseal checks only
+    /// `notAfter`, and right after a key rotation a clock a few minutes behind would otherwise
+    /// stop sealing, so this is a warning, not a refusal.
+    #[must_use]
+    pub fn warning_at(&self, now: impl Into<Timestamp>) -> Option<String> {
+        match (self.validity_at(now), &self.info) {
+            (Validity::NotYetValid, Some(info)) => Some(format!(
+                "{}: the certificate is not valid before {} ({}); sealing anyway, as kubeseal \
+                 does (is this machine's clock behind?)",
+                self.source_name,
+                info.not_before.long_date(),
+                info.not_before
+            )),
+            _ => None,
+        }
+    }
+
+    /// The key to seal with, if the certificate may be used at `now`: it must not be expired.
+    /// A `notBefore` in the future is accepted, as kubeseal accepts it (see
+    /// [`Certificate::warning_at`]).
     ///
     /// # Errors
-    /// [`Error::Certificate`] with [`CertificateProblem::Expired`] (kubeseal's wording) or
-    /// [`CertificateProblem::NotYetValid`].
+    /// [`Error::Certificate`] with [`CertificateProblem::Expired`] (kubeseal's wording).
     pub fn sealing_key(&self, now: impl Into<Timestamp>) -> Result<SealingKey> {
         let fail = |reason| Error::Certificate {
             source_name: self.source_name.clone(),
@@ -188,9 +206,6 @@ impl Certificate {
         match (self.validity_at(now), &self.info) {
             (Validity::Expired, Some(info)) => Err(fail(CertificateProblem::Expired {
                 on: info.not_after.long_date(),
-            })),
-            (Validity::NotYetValid, Some(info)) => Err(fail(CertificateProblem::NotYetValid {
-                from: info.not_before.long_date(),
             })),
             _ => Ok(SealingKey(Arc::new(SealingKeyInner {
                 key: self.key.clone(),

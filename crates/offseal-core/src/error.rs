@@ -93,6 +93,20 @@ pub enum Error {
         reason: String,
     },
 
+    /// A Secret declares one namespace and `--namespace` gives another (kubeseal's message
+    /// follows the Secret's name).
+    #[error(
+        "{source_name}: namespace mismatch: input secret is in namespace {declared:?} but {specified:?} was specified"
+    )]
+    NamespaceMismatch {
+        /// The Secret, as `Secret "ns/name"`.
+        source_name: String,
+        /// The namespace the Secret declares.
+        declared: String,
+        /// The namespace given.
+        specified: String,
+    },
+
     /// A values file could not be read or edited.
     #[error("{source_name}: {error}")]
     Values {
@@ -176,6 +190,7 @@ impl Error {
             Error::Certificate { source_name, .. }
             | Error::PrivateKey { source_name, .. }
             | Error::Manifest { source_name, .. }
+            | Error::NamespaceMismatch { source_name, .. }
             | Error::Values { source_name, .. }
             | Error::ValuesContent { source_name, .. }
             | Error::NoTenantId { source_name, .. } => Some(source_name),
@@ -295,11 +310,6 @@ pub enum CertificateProblem {
         /// `notAfter`, as "January 2, 2006".
         on: String,
     },
-    /// `notBefore` is in the future.
-    NotYetValid {
-        /// `notBefore`, as "January 2, 2006".
-        from: String,
-    },
 }
 
 impl fmt::Display for CertificateProblem {
@@ -324,9 +334,6 @@ impl fmt::Display for CertificateProblem {
             ),
             CertificateProblem::Expired { on } => {
                 write!(f, "failed to encrypt using an expired certificate on {on}")
-            }
-            CertificateProblem::NotYetValid { from } => {
-                write!(f, "the certificate is not valid before {from}")
             }
         }
     }

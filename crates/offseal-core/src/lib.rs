@@ -49,6 +49,7 @@ mod fingerprint;
 pub mod hazmat;
 mod keys;
 mod kube;
+pub mod kubeconfig;
 mod outcome;
 mod pem;
 mod scope;

@@ -123,6 +123,17 @@ impl Target {
         })
     }
 
+    /// A target whose names are not checked: kubeseal seals for names the API server would
+    /// refuse. Empty strings count as missing.
+    pub(crate) fn unchecked(scope: Scope, namespace: Option<&str>, name: Option<&str>) -> Target {
+        let given = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
+        Target {
+            scope,
+            namespace: given(namespace),
+            name: given(name),
+        }
+    }
+
     /// A strict target for `namespace/name`.
     ///
     /// # Errors

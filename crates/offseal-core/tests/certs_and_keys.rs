@@ -52,17 +52,18 @@ fn refused_certificates_are_refused_with_the_reason() {
 }
 
 #[test]
-fn not_yet_valid_is_a_distinct_error() {
+fn not_yet_valid_seals_with_a_warning_naming_the_date() {
     let cert = common::certificate("controller-4096");
     let before =
         cert.info().unwrap().not_before.to_system_time() - std::time::Duration::from_secs(1);
     assert_eq!(cert.validity_at(before), Validity::NotYetValid);
-    let err = cert.sealing_key(before).unwrap_err();
+    assert!(cert.sealing_key(before).is_ok());
+    let warning = cert.warning_at(before).unwrap();
     assert!(
-        err.to_string()
-            .contains("not valid before November 30, 2026"),
-        "{err}"
+        warning.contains("not valid before November 30, 2026"),
+        "{warning}"
     );
+    assert_eq!(cert.warning_at(common::valid_day()), None);
 }
 
 #[test]

@@ -19,6 +19,9 @@ pub(crate) fn run(args: &CertArgs) -> Result<ExitCode> {
     } else {
         text(&cert, validity)
     };
+    if let Some(warning) = cert.warning_at(now) {
+        write::to_stderr(&format!("warning: {warning}"));
+    }
     write::to_stdout(out.as_bytes())?;
     // Usable or not is the answer scripts want: exit 1 when sealing would be refused.
     match cert.sealing_key(now) {
@@ -34,7 +37,7 @@ fn status(validity: Validity) -> &'static str {
     match validity {
         Validity::Valid => "valid: can seal today",
         Validity::Expired => "EXPIRED: sealing is refused",
-        Validity::NotYetValid => "NOT YET VALID: sealing is refused",
+        Validity::NotYetValid => "NOT YET VALID (see not before): sealing works, with a warning",
         Validity::Unknown | _ => "a bare public key: no validity to check",
     }
 }
@@ -70,7 +73,7 @@ fn report(cert: &Certificate, validity: Validity) -> serde_json::Value {
         "serial": info.map(|i| i.serial.clone()),
         "not_before": info.map(|i| i.not_before.to_string()),
         "not_after": info.map(|i| i.not_after.to_string()),
-        "usable": matches!(validity, Validity::Valid | Validity::Unknown),
+        "usable": !matches!(validity, Validity::Expired),
         "status": match validity {
             Validity::Valid => "valid",
             Validity::Expired => "expired",

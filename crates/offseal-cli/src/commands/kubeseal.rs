@@ -5,29 +5,59 @@
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
-use offseal_core::manifest::{self, Format, SealOptions};
+use anyhow::{Result, anyhow, bail};
+use offseal_core::manifest::{self, Format, SealOptions, SealedSecret};
+use offseal_core::{Outcome, UnsealingKeys};
 use serde_json::json;
 
 use crate::cli::KubesealArgs;
 use crate::manifests::{emit, merge_into, output_format, seal_all, unseal_all};
-use crate::{input, target, write};
+use crate::{fetch, input, kubeconfig, target, write};
 
 /// A value sealed with `--raw`, from `--from-file` or stdin.
 const SECRET: input::Limit = input::Limit::secret("--from-file");
 
+/// The kubeseal release whose command line and behaviour this mode follows.
+const KUBESEAL_VERSION: &str = "0.36.6";
+
+/// Runs kubeseal's command line; errors read as kubeseal's where scripts match them.
 pub(crate) fn run(args: &KubesealArgs) -> Result<ExitCode> {
+    run_inner(args).map_err(as_kubeseal)
+}
+
+/// `--version`: kubeseal's form, which version parsers read as the kubeseal release followed,
+/// with offseal and its version as semver build metadata.
+fn version() -> String {
+    format!(
+        "kubeseal version: v{KUBESEAL_VERSION}+offseal.{}\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// kubeseal prints some messages whole, without offseal's "which Secret" prefix.
+fn as_kubeseal(err: anyhow::Error) -> anyhow::Error {
+    let mismatch = err.chain().find_map(|cause| match core_error(cause) {
+        Some(offseal_core::Error::NamespaceMismatch {
+            declared,
+            specified,
+            ..
+        }) => Some(format!(
+            "namespace mismatch: input secret is in namespace {declared:?} but {specified:?} was specified"
+        )),
+        _ => None,
+    });
+    match mismatch {
+        Some(message) => anyhow!(message),
+        None => err,
+    }
+}
+
+fn run_inner(args: &KubesealArgs) -> Result<ExitCode> {
     if !args.from_file.is_empty() && !args.raw {
         bail!("--from-file requires --raw");
     }
     if args.version {
-        write::to_stdout(
-            format!(
-                "kubeseal version: offseal-{} (offline)\n",
-                env!("CARGO_PKG_VERSION")
-            )
-            .as_bytes(),
-        )?;
+        write::to_stdout(version().as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
     if args.re_encrypt {
@@ -70,31 +100,22 @@ pub(crate) fn run(args: &KubesealArgs) -> Result<ExitCode> {
             args.controller_name
         );
     };
+    check_cert_file(cert)?;
     if args.fetch_cert {
         let bytes = input::certificate_bytes(cert)?;
         return write_out(&bytes, out);
     }
     let key = input::sealing_key(cert)?;
-    let options = SealOptions::new(args.name.as_deref(), args.namespace.as_deref(), args.scope)
-        .allow_empty_data(args.allow_empty_data);
+    // kubeseal asks the kubeconfig only when -n is not given.
+    let from_kubeconfig =
+        || kubeconfig::namespace(args.kubeconfig.as_deref(), args.context.as_deref());
+    let namespace_given = args.namespace.as_deref().filter(|n| !n.is_empty());
 
-    if let Some(target) = &args.merge_into {
-        let bytes = read_input("json/yaml k8s resource")?;
-        // kubeseal rewrites the file in the -o format (JSON by default).
-        merge_into(
-            target,
-            &bytes,
-            source_name(args),
-            &key,
-            &options,
-            Some(format),
-        )?;
-        return Ok(ExitCode::SUCCESS);
-    }
     if args.raw {
+        let namespace = namespace_given.map(str::to_owned).or_else(from_kubeconfig);
         let target = target::raw_target(
             args.scope.unwrap_or_default(),
-            args.namespace.as_deref(),
+            namespace.as_deref(),
             args.name.as_deref(),
         )?;
         let data = match args.from_file.as_slice() {
@@ -109,6 +130,31 @@ pub(crate) fn run(args: &KubesealArgs) -> Result<ExitCode> {
         };
         let sealed = offseal_core::seal(&key, &target, &data)?;
         return write_out(sealed.as_bytes(), out);
+    }
+    let kubeconfig_namespace = match namespace_given {
+        Some(_) => None,
+        None => Some(
+            from_kubeconfig()
+                .unwrap_or_else(|| offseal_core::kubeconfig::DEFAULT_NAMESPACE.to_owned()),
+        ),
+    };
+    let options = SealOptions::new(args.name.as_deref(), namespace_given, args.scope)
+        .allow_empty_data(args.allow_empty_data)
+        .default_namespace(kubeconfig_namespace.as_deref())
+        .check_names(false);
+
+    if let Some(target) = &args.merge_into {
+        let bytes = read_input("json/yaml k8s resource")?;
+        // kubeseal rewrites the file in the -o format (JSON by default).
+        merge_into(
+            target,
+            &bytes,
+            source_name(args),
+            &key,
+            &options,
+            Some(format),
+        )?;
+        return Ok(ExitCode::SUCCESS);
     }
     let bytes = read_input("json/yaml k8s resource")?;
     let sealed = seal_all(&bytes, source_name(args), &key, &options)?;
@@ -129,11 +175,28 @@ fn parse_format(format: &str) -> Result<Format> {
     }
 }
 
-/// Flags that only matter with a cluster connection.
+/// kubeseal opens a `--cert` file with Go's `os.Open`, whose message scripts match.
+fn check_cert_file(cert: &str) -> Result<()> {
+    let path = match fetch::classify(cert)? {
+        fetch::CertSource::File("-") | fetch::CertSource::Http(_) => return Ok(()),
+        fetch::CertSource::File(path) => std::path::PathBuf::from(path),
+        fetch::CertSource::FileUrl(path) => std::path::PathBuf::from(path),
+    };
+    match std::fs::metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            bail!("open {}: no such file or directory", path.display())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            bail!("open {}: permission denied", path.display())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Flags that only matter with a cluster connection (`--kubeconfig` and `--context` are read
+/// for the namespace).
 fn warn_ignored(args: &KubesealArgs) {
     let given = [
-        ("--kubeconfig", args.kubeconfig.is_some()),
-        ("--context", args.context.is_some()),
         ("--cluster", args.cluster.is_some()),
         ("--user", args.user.is_some()),
         ("--server", args.server.is_some()),
@@ -141,7 +204,7 @@ fn warn_ignored(args: &KubesealArgs) {
     ];
     for (flag, _) in given.iter().filter(|(_, set)| *set) {
         write::to_stderr(&format!(
-            "warning: {flag} is ignored: offseal works offline and reads no kubeconfig"
+            "warning: {flag} is ignored: offseal works offline and contacts no cluster"
         ));
     }
 }
@@ -161,7 +224,8 @@ fn recovery_unseal(
 ) -> Result<ExitCode> {
     let keys = input::unsealing_keys(&args.recovery_private_key)?;
     let sealed = manifest::read_sealed_secrets(bytes, source_name(args))?;
-    let mut secrets = unseal_all(&sealed, &keys, "it is left out")?;
+    let mut secrets =
+        unseal_all(&sealed, &keys).map_err(|err| no_key_could_decrypt(err, &sealed, &keys))?;
     for (secret, sealed) in secrets.iter_mut().zip(&sealed) {
         if let Some(owner) = sealed.owner_reference() {
             secret.metadata.owner_references = Some(json!([owner]));
@@ -170,4 +234,50 @@ fn recovery_unseal(
     // Recovered Secrets hold the plaintexts: readable by their owner only.
     emit(write::Readers::OwnerOnly, &secrets, format, out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The library's error in an error chain (a boxed source included).
+fn core_error<'e>(cause: &'e (dyn std::error::Error + 'static)) -> Option<&'e offseal_core::Error> {
+    cause.downcast_ref::<offseal_core::Error>().or_else(|| {
+        cause
+            .downcast_ref::<Box<offseal_core::Error>>()
+            .map(AsRef::as_ref)
+    })
+}
+
+/// kubeseal's message when no key opens some items (or none was given): "no key could decrypt
+/// secret (a, b)", which scripts match; other errors pass through.
+fn no_key_could_decrypt(
+    err: anyhow::Error,
+    sealed: &[SealedSecret],
+    keys: &UnsealingKeys,
+) -> anyhow::Error {
+    let no_key = err.chain().any(|cause| {
+        matches!(
+            core_error(cause),
+            Some(offseal_core::Error::NoKeyCouldDecrypt | offseal_core::Error::NoPrivateKeys)
+        )
+    });
+    if !no_key {
+        return err;
+    }
+    for sealed_secret in sealed {
+        let failed: Vec<String> = sealed_secret
+            .verify(keys)
+            .into_iter()
+            .filter(|(_, outcome)| {
+                matches!(
+                    outcome,
+                    Outcome::Failed(
+                        offseal_core::Error::NoKeyCouldDecrypt | offseal_core::Error::NoPrivateKeys
+                    )
+                )
+            })
+            .map(|(item, _)| item)
+            .collect();
+        if !failed.is_empty() {
+            return anyhow!("no key could decrypt secret ({})", failed.join(", "));
+        }
+    }
+    err
 }

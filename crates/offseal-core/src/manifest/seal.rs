@@ -22,30 +22,48 @@ const LAST_APPLIED_ANNOTATIONS: [&str; 2] = [
 ];
 
 /// How [`Secret::seal`] treats its input, as kubeseal's flags do.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SealOptions {
     /// Replaces `metadata.name` (kubeseal `--name`).
     pub name: Option<String>,
-    /// The namespace (kubeseal `-n`); refused if the input declares another one.
+    /// The namespace (kubeseal `-n`); refused if the input declares another one. Cluster-wide
+    /// Secrets ignore it, as kubeseal does.
     pub namespace: Option<String>,
+    /// The namespace for a Secret that declares none and is given no `namespace`: kubeseal
+    /// takes the kubeconfig's. It never conflicts with a declared one; cluster-wide ignores it.
+    pub default_namespace: Option<String>,
     /// A scope other than strict rewrites the scope annotations (kubeseal `--scope`); strict or
     /// `None` keeps what the input's annotations say.
     pub scope: Option<Scope>,
     /// Seal a Secret with no data at all (kubeseal `--allow-empty-data`).
     pub allow_empty_data: bool,
+    /// Refuse a name or namespace Kubernetes would refuse (offseal's rule). kubeseal seals them
+    /// anyway; without the check, [`SealedSecret::target`] tells the caller what to warn about.
+    pub check_names: bool,
+    /// Replaces `metadata.namespace` before `namespace` is compared with it: the SealedSecret
+    /// being merged into (kubeseal `--merge-into`).
+    pub(crate) namespace_override: Option<String>,
+}
+
+impl Default for SealOptions {
+    fn default() -> SealOptions {
+        SealOptions::new(None, None, None)
+    }
 }
 
 impl SealOptions {
     /// Options with `name`, `namespace` and `scope` set; empty strings count as not given.
     #[must_use]
     pub fn new(name: Option<&str>, namespace: Option<&str>, scope: Option<Scope>) -> SealOptions {
-        let given = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
         SealOptions {
             name: given(name),
             namespace: given(namespace),
+            default_namespace: None,
             scope,
             allow_empty_data: false,
+            check_names: true,
+            namespace_override: None,
         }
     }
 
@@ -55,6 +73,24 @@ impl SealOptions {
         self.allow_empty_data = allow;
         self
     }
+
+    /// The namespace for Secrets that declare none (kubeseal: the kubeconfig's).
+    #[must_use]
+    pub fn default_namespace(mut self, namespace: Option<&str>) -> SealOptions {
+        self.default_namespace = given(namespace);
+        self
+    }
+
+    /// Whether invalid names are refused (the default) or sealed as kubeseal seals them.
+    #[must_use]
+    pub fn check_names(mut self, check: bool) -> SealOptions {
+        self.check_names = check;
+        self
+    }
+}
+
+fn given(s: Option<&str>) -> Option<String> {
+    s.filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 impl Secret {
@@ -92,28 +128,42 @@ impl Secret {
             .clone()
             .filter(|n| !n.is_empty())
             .ok_or_else(|| fail("missing metadata.name in input Secret".to_owned()))?;
-        if let Some(namespace) = &options.namespace {
-            match meta.namespace.as_deref() {
-                Some(declared) if !declared.is_empty() && declared != namespace => {
-                    return Err(fail(format!(
-                        "namespace mismatch: input secret is in namespace {declared:?} but {namespace:?} was specified"
-                    )));
-                }
-                _ => meta.namespace = Some(namespace.clone()),
-            }
+        if let Some(namespace) = &options.namespace_override {
+            meta.namespace = Some(namespace.clone());
         }
         if let Some(scope) = options.scope.filter(|s| *s != Scope::Strict) {
             set_scope_annotations(&mut meta.annotations, scope);
         }
         let scope = meta.scope();
+        // kubeseal neither fills in nor compares a namespace for a cluster-wide Secret.
+        if scope != Scope::ClusterWide {
+            let declared = meta.namespace.clone().filter(|n| !n.is_empty());
+            match (declared, &options.namespace) {
+                (Some(declared), Some(given)) if declared != *given => {
+                    return Err(Error::NamespaceMismatch {
+                        source_name: self.describe(),
+                        declared,
+                        specified: given.clone(),
+                    });
+                }
+                (Some(_), _) => {}
+                (None, Some(given)) => meta.namespace = Some(given.clone()),
+                (None, None) => meta.namespace.clone_from(&options.default_namespace),
+            }
+        }
         let namespace = meta.namespace.clone().filter(|n| !n.is_empty());
         if scope != Scope::ClusterWide && namespace.is_none() {
             return Err(fail(
                 "secret must declare a namespace (or give --namespace)".to_owned(),
             ));
         }
-        // The names must be ones Kubernetes accepts, or the values could never be opened.
-        let target = Target::new(scope, namespace.as_deref(), Some(&name))?;
+        // offseal refuses names Kubernetes would refuse, since the values could never be
+        // opened; kubeseal seals them, and its callers warn.
+        let target = if options.check_names {
+            Target::new(scope, namespace.as_deref(), Some(&name))?
+        } else {
+            Target::unchecked(scope, namespace.as_deref(), Some(&name))
+        };
 
         // Strip what the server sets and what would leak or tie the Secret to an owner.
         meta.self_link = None;

@@ -11,7 +11,7 @@ use super::seal::set_scope_annotations;
 use super::template;
 use super::{
     SEALED_SECRET_API_VERSION, SEALED_SECRET_KIND, SKIP_SET_OWNER_REFERENCES_ANNOTATION,
-    SealedSecret, Secret, Unsealed,
+    SealOptions, SealedSecret, Secret, Unsealed,
 };
 use crate::cert::SealingKey;
 use crate::envelope::{self, Envelope};
@@ -85,10 +85,7 @@ impl SealedSecret {
         for (key, template) in &self.spec.template.data {
             if let Some(text) = template {
                 let value = template::render(text, &data).map_err(|e| {
-                    Error::manifest(
-                        &self.describe(),
-                        format!("spec.template.data {key:?}: {e}"),
-                    )
+                    Error::manifest(&self.describe(), format!("spec.template.data {key:?}: {e}"))
                 })?;
                 rendered.insert(key.clone(), SecretSlice::from(value.to_vec()));
             }
@@ -143,6 +140,46 @@ impl SealedSecret {
             .labels
             .extend(update.spec.template.metadata.labels);
         template.data.extend(update.spec.template.data);
+    }
+
+    /// Seals `secret` for this SealedSecret and merges it in, as kubeseal `--merge-into` does:
+    /// this SealedSecret's name and namespace win over the Secret's (and `--name`), and
+    /// `options.namespace` must agree with them. offseal adds that the values are sealed for
+    /// this SealedSecret's scope: a Secret that declares no scope takes it, and one that
+    /// declares another is refused, since its values would not open here.
+    ///
+    /// # Errors
+    /// As [`Secret::seal`]; [`Error::Manifest`] for a scope that differs from this one's.
+    pub fn seal_into(
+        &mut self,
+        secret: &Secret,
+        key: &SealingKey,
+        options: &SealOptions,
+    ) -> Result<()> {
+        let mut options = options.clone();
+        if let Some(name) = self.metadata.name.clone().filter(|n| !n.is_empty()) {
+            options.name = Some(name);
+        }
+        options.namespace_override = self.metadata.namespace.clone().filter(|n| !n.is_empty());
+        let here = self.scope();
+        let asked = options
+            .scope
+            .filter(|s| *s != Scope::Strict)
+            .unwrap_or_else(|| secret.metadata.scope());
+        if asked == Scope::Strict {
+            options.scope = Some(here);
+        } else if asked != here {
+            return Err(Error::manifest(
+                &secret.describe(),
+                format!(
+                    "it is {asked} but {} is {here}: merged values would not open",
+                    self.describe()
+                ),
+            ));
+        }
+        let update = secret.seal(key, &options)?;
+        self.merge(update);
+        Ok(())
     }
 
     /// Opens every value with `keys` and seals it again with `key` for the target `retarget`

@@ -143,7 +143,8 @@ impl Renderer<'_> {
                 return Ok(());
             };
             let mut start = open + 2;
-            if bytes.get(start) == Some(&b'-') && bytes.get(start + 1).is_some_and(|b| is_go_space(*b))
+            if bytes.get(start) == Some(&b'-')
+                && bytes.get(start + 1).is_some_and(|b| is_go_space(*b))
             {
                 while let Some((last, rest)) = chunk.split_last() {
                     if !is_go_space(*last) {
@@ -273,13 +274,12 @@ impl Renderer<'_> {
 }
 
 /// `index . KEY`: Go gives the zero value (the empty string) for a missing key.
-fn index(
-    data: &BTreeMap<String, SecretSlice<u8>>,
-    key: Value,
-    at: usize,
-) -> Result<Value, Fail> {
+fn index(data: &BTreeMap<String, SecretSlice<u8>>, key: Value, at: usize) -> Result<Value, Fail> {
     let Value::Str(key) = key else {
-        return Err((at, format!("index: the key must be a string, not {}", key.kind())));
+        return Err((
+            at,
+            format!("index: the key must be a string, not {}", key.kind()),
+        ));
     };
     let value = std::str::from_utf8(&key)
         .ok()
@@ -360,7 +360,12 @@ struct Lexer<'a> {
 
 impl Lexer<'_> {
     fn skip_space(&mut self) {
-        while self.text.as_bytes().get(self.pos).is_some_and(|b| is_go_space(*b)) {
+        while self
+            .text
+            .as_bytes()
+            .get(self.pos)
+            .is_some_and(|b| is_go_space(*b))
+        {
             // Stop at ` -}}`: the space belongs to the delimiter.
             if right_delim(self.text, self.pos).is_some() {
                 return;
@@ -376,7 +381,10 @@ impl Lexer<'_> {
         match rest.chars().next() {
             None | Some(' ' | '\t' | '\r' | '\n' | '|' | '(' | ')' | '.' | ',' | ':') => Ok(()),
             Some('}') => Ok(()),
-            Some(c) => Err((self.pos, format!("bad character {c:?} after `{what}`{hint}"))),
+            Some(c) => Err((
+                self.pos,
+                format!("bad character {c:?} after `{what}`{hint}"),
+            )),
         }
     }
 
@@ -645,7 +653,10 @@ impl Parser<'_> {
             let token = first_description(self.peek());
             return Err((at, format!("missing value for command before {token}")));
         };
-        if let Some(extra) = self.peek().filter(|t| !matches!(t.kind, TokenKind::Pipe | TokenKind::Close)) {
+        if let Some(extra) = self
+            .peek()
+            .filter(|t| !matches!(t.kind, TokenKind::Pipe | TokenKind::Close))
+        {
             return Err((extra.at, "can't give argument to non-function".to_owned()));
         }
         Ok(Command::Operand(operand))
@@ -698,10 +709,7 @@ fn index_command(mut args: Vec<Operand>, at: usize) -> Result<Command, Fail> {
         return Err((at, unsupported("`index` without both `.` and a key")));
     }
     if args.len() != 2 || !matches!(args.first(), Some(Operand::Dot(_))) {
-        return Err((
-            at,
-            unsupported("`index` other than `index . \"key\"`"),
-        ));
+        return Err((at, unsupported("`index` other than `index . \"key\"`")));
     }
     let key = args.pop().ok_or((at, "index: missing key".to_owned()))?;
     Ok(Command::Operand(Operand::Index(Box::new(key), at)))
@@ -792,13 +800,17 @@ fn call(name: &str, args: Vec<Value>, at: usize) -> Result<Value, Fail> {
         }
         "default" => {
             if args.is_empty() {
-                return Err(fail("wrong number of args: want at least 1, got 0".to_owned()));
+                return Err(fail(
+                    "wrong number of args: want at least 1, got 0".to_owned(),
+                ));
             }
             if args.len() > 2 {
                 return Err(fail(unsupported("more than one given value")));
             }
             let mut args = args.into_iter();
-            let fallback = args.next().ok_or_else(|| fail("missing default".to_owned()))?;
+            let fallback = args
+                .next()
+                .ok_or_else(|| fail("missing default".to_owned()))?;
             let given = args.next();
             let empty = match &given {
                 None | Some(Value::Missing) => true,
@@ -806,7 +818,11 @@ fn call(name: &str, args: Vec<Value>, at: usize) -> Result<Value, Fail> {
                 Some(Value::Int(n)) => *n == 0,
                 Some(Value::Data) => false,
             };
-            let chosen = if empty { fallback } else { given.unwrap_or(Value::Missing) };
+            let chosen = if empty {
+                fallback
+            } else {
+                given.unwrap_or(Value::Missing)
+            };
             if matches!(chosen, Value::Data) {
                 return Err(fail(unsupported("the data map as a value")));
             }
@@ -817,7 +833,12 @@ fn call(name: &str, args: Vec<Value>, at: usize) -> Result<Value, Fail> {
             let spaces = match &args[0] {
                 Value::Int(n) => usize::try_from(*n)
                     .map_err(|_| fail("a negative indent is refused (Go panics)".to_owned()))?,
-                other => return Err(fail(format!("wrong type for value; expected int; got {}", other.kind()))),
+                other => {
+                    return Err(fail(format!(
+                        "wrong type for value; expected int; got {}",
+                        other.kind()
+                    )));
+                }
             };
             let text = string_arg(&args[1], name, at)?;
             let lines = text.iter().filter(|b| **b == b'\n').count() + 1;
@@ -851,8 +872,7 @@ fn call(name: &str, args: Vec<Value>, at: usize) -> Result<Value, Fail> {
             for arg in &args {
                 strings.push(string_arg(arg, name, at)?);
             }
-            string_function(name, &strings, at)
-                .and_then(|bytes| out(bytes))
+            string_function(name, &strings, at).and_then(|bytes| out(bytes))
         }
     }
 }
@@ -867,7 +887,10 @@ fn string_arg<'v>(value: &'v Value, name: &str, at: usize) -> Result<&'v [u8], F
         )),
         other => Err((
             at,
-            format!("{name}: wrong type for value; expected string; got {}", other.kind()),
+            format!(
+                "{name}: wrong type for value; expected string; got {}",
+                other.kind()
+            ),
         )),
     }
 }
@@ -917,9 +940,9 @@ fn string_function(name: &str, args: &[&[u8]], at: usize) -> Result<Vec<u8>, Fai
         }
         "b64enc" => STANDARD.encode(last).into_bytes(),
         // sprig renders the decoder's error text; offseal refuses instead.
-        "b64dec" => STANDARD
-            .decode(last)
-            .map_err(|_| fail("the value is not valid base64 (sprig would render Go's error text)"))?,
+        "b64dec" => STANDARD.decode(last).map_err(|_| {
+            fail("the value is not valid base64 (sprig would render Go's error text)")
+        })?,
         "sha256sum" => Sha256::digest(last)
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -1066,7 +1089,10 @@ mod tests {
         assert_eq!(ok("x {{- /* note */ -}} y"), "xy");
         // `{{-3}}` is the number -3, not a trim marker.
         assert_eq!(ok("x {{-3}}"), "x -3");
-        assert_eq!(err("{{/* a */ .foo}}").reason, "comment ends before closing delimiter");
+        assert_eq!(
+            err("{{/* a */ .foo}}").reason,
+            "comment ends before closing delimiter"
+        );
         assert_eq!(err("{{/* a ").reason, "unclosed comment");
     }
 
@@ -1110,7 +1136,11 @@ mod tests {
         let e = err("a\n  {{ if .foo }}x{{ end }}");
         assert_eq!((e.line, e.column), (2, 6));
         assert_eq!(e.reason, "`if` is not supported");
-        assert!(err("{{ toYaml .foo }}").reason.contains("\"toYaml\" is not supported"));
+        assert!(
+            err("{{ toYaml .foo }}")
+                .reason
+                .contains("\"toYaml\" is not supported")
+        );
         assert!(err("{{ env \"HOME\" }}").reason.contains("\"env\""));
         assert!(err("{{ $x := .foo }}").reason.contains("variables"));
         assert!(err("{{ .a.b }}").reason.contains("field chain"));
@@ -1122,11 +1152,19 @@ mod tests {
         assert!(err("{{ .foo .foo }}").reason.contains("non-function"));
         assert!(err("{{ .foo | .foo }}").reason.contains("stage 2"));
         assert!(err("{{ upper }}").reason.contains("wrong number of args"));
-        assert!(err("{{ .nope | upper }}").reason.contains("not in the data"));
+        assert!(
+            err("{{ .nope | upper }}")
+                .reason
+                .contains("not in the data")
+        );
         assert!(err("{{ 5 | upper }}").reason.contains("expected string"));
         assert!(err("{{ .bin | trim }}").reason.contains("not UTF-8"));
         assert!(err("{{ \"é\" | upper }}").reason.contains("non-ASCII"));
-        assert!(err("{{ .foo | b64dec }}").reason.contains("not valid base64"));
+        assert!(
+            err("{{ .foo | b64dec }}")
+                .reason
+                .contains("not valid base64")
+        );
         assert!(err("{{ indent -1 .foo }}").reason.contains("negative"));
         assert!(err("{{ indent 010 .foo }}").reason.contains("decimal"));
         assert!(err("{{ index .foo 1 }}").reason.contains("index"));
@@ -1134,12 +1172,20 @@ mod tests {
         assert!(err("{{ 'a' }}").reason.contains("character constant"));
         assert!(err("{{ \"a\\q\" }}").reason.contains("escape"));
         assert!(err("{{ `a").reason.contains("unterminated"));
-        assert!(err("{{ upper trim }}").reason.contains("without parentheses"));
+        assert!(
+            err("{{ upper trim }}")
+                .reason
+                .contains("without parentheses")
+        );
     }
 
     #[test]
     fn output_is_bounded_and_nesting_is_limited() {
-        assert!(err("{{ indent 2000000 .foo }}").reason.contains("more than"));
+        assert!(
+            err("{{ indent 2000000 .foo }}")
+                .reason
+                .contains("more than")
+        );
         assert!(
             err("{{ replace \"\" \"0123456789012345678901234567890123456789\" (indent 100000 .foo) }}")
                 .reason
