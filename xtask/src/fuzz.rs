@@ -33,7 +33,7 @@ const TIMEOUT_SECONDS: u64 = 10;
 const LOG_TAIL_LINES: usize = 40;
 
 /// The targets in `fuzz/fuzz_targets/`, each with where its seeds come from.
-const TARGETS: [Target; 6] = [
+const TARGETS: [Target; 7] = [
     Target {
         name: "yaml_edit",
         seeds: &[VALUES_FILES, VALUES_CASES, YAML_CASES],
@@ -60,6 +60,10 @@ const TARGETS: [Target; 6] = [
                 prefix: "controller-key",
             },
         ],
+    },
+    Target {
+        name: "template",
+        seeds: &[Seeds::Tree("testdata/templates")],
     },
     Target {
         name: "credentials",

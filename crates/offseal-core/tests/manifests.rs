@@ -397,6 +397,86 @@ stringData:
     }
 
     #[test]
+    fn namespaces_as_kubeseal_chooses_them() {
+        let key = common::sealing_key("controller-2048");
+        let secret = |yaml: &str| {
+            manifest::read_secrets(yaml.as_bytes(), "s")
+                .unwrap()
+                .remove(0)
+        };
+        let bare = secret("metadata: {name: app}\ndata: {k: dg==}\n");
+        let declared = secret("metadata: {name: app, namespace: a}\ndata: {k: dg==}\n");
+        let namespace = |s: &manifest::Secret, options: SealOptions| {
+            s.seal(&key, &options).map(|sealed| sealed.metadata.namespace)
+        };
+        // The kubeconfig's namespace fills in, never conflicts; -n wins over it.
+        let kubeconfig = || SealOptions::default().default_namespace(Some("kube"));
+        assert_eq!(namespace(&bare, kubeconfig()).unwrap().as_deref(), Some("kube"));
+        assert_eq!(namespace(&declared, kubeconfig()).unwrap().as_deref(), Some("a"));
+        let flag = SealOptions::new(None, Some("flag"), None).default_namespace(Some("kube"));
+        assert_eq!(namespace(&bare, flag).unwrap().as_deref(), Some("flag"));
+        // Cluster-wide: -n neither fills in nor conflicts.
+        let wide = || SealOptions::new(None, Some("b"), Some(Scope::ClusterWide));
+        assert_eq!(namespace(&bare, wide()).unwrap(), None);
+        assert_eq!(namespace(&declared, wide()).unwrap().as_deref(), Some("a"));
+        let err = namespace(&declared, SealOptions::new(None, Some("b"), None)).unwrap_err();
+        assert!(
+            matches!(&err, offseal_core::Error::NamespaceMismatch { declared, specified, .. }
+                if declared == "a" && specified == "b"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn invalid_names_seal_only_without_the_check() {
+        let key = common::sealing_key("controller-2048");
+        let secret = manifest::read_secrets(
+            b"metadata: {name: testSecret, namespace: ns}\ndata: {k: dg==}\n",
+            "s",
+        )
+        .unwrap()
+        .remove(0);
+        assert!(matches!(
+            secret.seal(&key, &SealOptions::default()),
+            Err(offseal_core::Error::InvalidName { .. })
+        ));
+        let sealed = secret
+            .seal(&key, &SealOptions::default().check_names(false))
+            .unwrap();
+        assert_eq!(sealed.label(), b"ns/testSecret");
+        assert!(matches!(
+            sealed.target(),
+            Err(offseal_core::Error::InvalidName { .. })
+        ));
+        let opened = sealed
+            .unseal(&common::unsealing_keys(&["controller-2048"]))
+            .unwrap();
+        assert_eq!(opened.secret.data["k"].expose_secret(), b"v");
+    }
+
+    #[test]
+    fn seal_into_takes_the_targets_name_namespace_and_scope() {
+        let key = common::sealing_key("controller-2048");
+        let keys = common::unsealing_keys(&["controller-2048"]);
+        let mut target = seal(&SealOptions::new(None, None, Some(Scope::NamespaceWide))).unwrap();
+        let other = manifest::read_secrets(
+            b"metadata: {name: other, namespace: elsewhere}\nstringData: {more: m}\n",
+            "s",
+        )
+        .unwrap()
+        .remove(0);
+        let before = target.metadata.clone();
+        target.seal_into(&other, &key, &SealOptions::default()).unwrap();
+        assert_eq!(target.metadata, before);
+        assert_ne!(before.name.as_deref(), Some("other"));
+        let opened = target.unseal(&keys).unwrap().secret;
+        assert_eq!(opened.data["more"].expose_secret(), b"m");
+        let strict = SealOptions::new(None, None, Some(Scope::ClusterWide));
+        let err = target.seal_into(&other, &key, &strict).unwrap_err().to_string();
+        assert!(err.contains("it is cluster-wide but SealedSecret"), "{err}");
+    }
+
+    #[test]
     fn kubeseal_errors() {
         let key = common::sealing_key("controller-2048");
         for (input, options, expected) in [

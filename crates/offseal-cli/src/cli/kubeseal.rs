@@ -62,7 +62,7 @@ pub(crate) struct KubesealArgs {
     /// (only with --raw) Secret items can be sourced from files. Pro-tip: you can use /dev/stdin to read pipe input. This flag tries to follow the same syntax as in kubectl
     #[arg(long, env = "SEALED_SECRETS_FROM_FILE", value_delimiter = ',')]
     pub(crate) from_file: Vec<String>,
-    /// Path to a kube config (needs a cluster; offseal reads none)
+    /// Path to a kube config: read only for the namespace of a Secret that declares none (no cluster is contacted)
     #[arg(long, env = "SEALED_SECRETS_KUBECONFIG")]
     pub(crate) kubeconfig: Option<String>,
     /// Set the scope of the sealed secret: strict, namespace-wide, cluster-wide (defaults to strict).
@@ -84,9 +84,10 @@ pub(crate) struct KubesealArgs {
     /// If present, the namespace scope for this CLI request
     #[arg(short = 'n', long, env = "SEALED_SECRETS_NAMESPACE")]
     pub(crate) namespace: Option<String>,
-    /// kubectl connection flags: accepted so scripts run, but they need a cluster.
-    #[arg(long, hide = true)]
+    /// The kubeconfig context whose namespace a Secret without one gets (default: the current context)
+    #[arg(long)]
     pub(crate) context: Option<String>,
+    /// kubectl connection flags: accepted so scripts run, but they need a cluster.
     #[arg(long, hide = true)]
     pub(crate) cluster: Option<String>,
     #[arg(long, hide = true)]
