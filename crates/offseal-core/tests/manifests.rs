@@ -407,12 +407,19 @@ stringData:
         let bare = secret("metadata: {name: app}\ndata: {k: dg==}\n");
         let declared = secret("metadata: {name: app, namespace: a}\ndata: {k: dg==}\n");
         let namespace = |s: &manifest::Secret, options: SealOptions| {
-            s.seal(&key, &options).map(|sealed| sealed.metadata.namespace)
+            s.seal(&key, &options)
+                .map(|sealed| sealed.metadata.namespace)
         };
         // The kubeconfig's namespace fills in, never conflicts; -n wins over it.
         let kubeconfig = || SealOptions::default().default_namespace(Some("kube"));
-        assert_eq!(namespace(&bare, kubeconfig()).unwrap().as_deref(), Some("kube"));
-        assert_eq!(namespace(&declared, kubeconfig()).unwrap().as_deref(), Some("a"));
+        assert_eq!(
+            namespace(&bare, kubeconfig()).unwrap().as_deref(),
+            Some("kube")
+        );
+        assert_eq!(
+            namespace(&declared, kubeconfig()).unwrap().as_deref(),
+            Some("a")
+        );
         let flag = SealOptions::new(None, Some("flag"), None).default_namespace(Some("kube"));
         assert_eq!(namespace(&bare, flag).unwrap().as_deref(), Some("flag"));
         // Cluster-wide: -n neither fills in nor conflicts.
@@ -466,13 +473,18 @@ stringData:
         .unwrap()
         .remove(0);
         let before = target.metadata.clone();
-        target.seal_into(&other, &key, &SealOptions::default()).unwrap();
+        target
+            .seal_into(&other, &key, &SealOptions::default())
+            .unwrap();
         assert_eq!(target.metadata, before);
         assert_ne!(before.name.as_deref(), Some("other"));
         let opened = target.unseal(&keys).unwrap().secret;
         assert_eq!(opened.data["more"].expose_secret(), b"m");
         let strict = SealOptions::new(None, None, Some(Scope::ClusterWide));
-        let err = target.seal_into(&other, &key, &strict).unwrap_err().to_string();
+        let err = target
+            .seal_into(&other, &key, &strict)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("it is cluster-wide but SealedSecret"), "{err}");
     }
 

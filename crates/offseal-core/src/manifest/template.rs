@@ -872,7 +872,7 @@ fn call(name: &str, args: Vec<Value>, at: usize) -> Result<Value, Fail> {
             for arg in &args {
                 strings.push(string_arg(arg, name, at)?);
             }
-            string_function(name, &strings, at).and_then(|bytes| out(bytes))
+            string_function(name, &strings, at).and_then(out)
         }
     }
 }
@@ -1195,6 +1195,25 @@ mod tests {
         assert!(err(&deep).reason.contains("nested deeper"));
         let ok_deep = format!("{{{{ {}.foo{} }}}}", "(".repeat(10), ")".repeat(10));
         assert_eq!(ok(&ok_deep), "bar");
+    }
+
+    proptest::proptest! {
+        /// Any mix of template pieces renders or is refused; it never panics, and what renders
+        /// stays under the cap.
+        #[test]
+        fn hostile_templates_never_panic(pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "{{", "}}", "{{- ", " -}}", "/*", "*/", " ", "\n", ".", "foo", ".pw", "|",
+                "(", ")", "\"", "`", "\\", "x", "é", "index", "upper", "indent", "nindent",
+                "replace", "quote", "default", "print", "-", "7", "99999999", "$", "if", "'",
+            ]),
+            0..40,
+        )) {
+            let text: String = pieces.concat();
+            if let Ok(out) = render(&text, &data()) {
+                proptest::prop_assert!(out.len() <= MAX_OUTPUT);
+            }
+        }
     }
 
     #[test]
