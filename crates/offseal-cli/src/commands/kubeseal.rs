@@ -106,41 +106,19 @@ fn run_inner(args: &KubesealArgs) -> Result<ExitCode> {
         return write_out(&bytes, out);
     }
     let key = input::sealing_key(cert)?;
-    // kubeseal asks the kubeconfig only when -n is not given.
-    let from_kubeconfig =
-        || kubeconfig::namespace(args.kubeconfig.as_deref(), args.context.as_deref());
+    // kubeseal asks the kubeconfig only when -n is not given; `None`: there is no kubeconfig.
     let namespace_given = args.namespace.as_deref().filter(|n| !n.is_empty());
-
-    if args.raw {
-        let namespace = namespace_given.map(str::to_owned).or_else(from_kubeconfig);
-        let target = target::raw_target(
-            args.scope.unwrap_or_default(),
-            namespace.as_deref(),
-            args.name.as_deref(),
-        )?;
-        let data = match args.from_file.as_slice() {
-            [] => input::read_input(None, "a secret to encrypt", SECRET)?,
-            [one] => {
-                let path = input::from_file_path(one);
-                input::read_input(Some(path), "a secret to encrypt", SECRET)?
-            }
-            _ => {
-                bail!("must provide only one --from-file when encrypting a single item with --raw")
-            }
-        };
-        let sealed = offseal_core::seal(&key, &target, &data)?;
-        return write_out(sealed.as_bytes(), out);
-    }
-    let kubeconfig_namespace = match namespace_given {
+    let from_kubeconfig = match namespace_given {
         Some(_) => None,
-        None => Some(
-            from_kubeconfig()
-                .unwrap_or_else(|| offseal_core::kubeconfig::DEFAULT_NAMESPACE.to_owned()),
-        ),
+        None => kubeconfig::namespace(args.kubeconfig.as_deref(), args.context.as_deref()),
     };
     let options = SealOptions::new(args.name.as_deref(), namespace_given, args.scope)
         .allow_empty_data(args.allow_empty_data)
-        .default_namespace(kubeconfig_namespace.as_deref())
+        .default_namespace(Some(
+            from_kubeconfig
+                .as_deref()
+                .unwrap_or(offseal_core::kubeconfig::DEFAULT_NAMESPACE),
+        ))
         .check_names(false);
 
     if let Some(target) = &args.merge_into {
@@ -155,6 +133,26 @@ fn run_inner(args: &KubesealArgs) -> Result<ExitCode> {
             Some(format),
         )?;
         return Ok(ExitCode::SUCCESS);
+    }
+    if args.raw {
+        // Without any kubeconfig kubeseal has no namespace for --raw: it still asks for -n.
+        let target = target::raw_target(
+            args.scope.unwrap_or_default(),
+            namespace_given.or(from_kubeconfig.as_deref()),
+            args.name.as_deref(),
+        )?;
+        let data = match args.from_file.as_slice() {
+            [] => input::read_input(None, "a secret to encrypt", SECRET)?,
+            [one] => {
+                let path = input::from_file_path(one);
+                input::read_input(Some(path), "a secret to encrypt", SECRET)?
+            }
+            _ => {
+                bail!("must provide only one --from-file when encrypting a single item with --raw")
+            }
+        };
+        let sealed = offseal_core::seal(&key, &target, &data)?;
+        return write_out(sealed.as_bytes(), out);
     }
     let bytes = read_input("json/yaml k8s resource")?;
     let sealed = seal_all(&bytes, source_name(args), &key, &options)?;
