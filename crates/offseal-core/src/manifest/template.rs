@@ -299,7 +299,7 @@ fn right_delim(text: &str, pos: usize) -> Option<(usize, bool)> {
     rest.starts_with(b"}}").then_some((pos + 2, false))
 }
 
-#[derive(Debug)]
+/// A value while rendering; no `Debug`, since it may hold a plaintext.
 enum Value {
     Str(Zeroizing<Vec<u8>>),
     Int(i64),
