@@ -44,6 +44,8 @@ impl Limit {
         Self::new("a private key file", "--recovery-private-key", 4 * MIB);
     /// The JSON `az ad sp create-for-rbac` prints.
     pub(crate) const CREDENTIALS: Self = Self::new("a credentials file", "--credentials", MIB);
+    /// A repository policy file, `.offseal.yaml`.
+    pub(crate) const POLICY: Self = Self::new("a policy file", ".offseal.yaml", MIB);
     /// One sealed value, as base64.
     pub(crate) const SEALED_VALUE: Self = Self::new("a sealed value", "--from-file", 8 * MIB);
 

@@ -17,6 +17,8 @@ mod diff;
 mod fetch;
 mod input;
 mod manifests;
+mod policy;
+mod report;
 mod target;
 mod write;
 
