@@ -69,7 +69,9 @@ impl Applied {
         match self {
             Applied::Written => Report::new(file, "changed", text),
             Applied::Unchanged => Report::new(file, "unchanged", text),
-            Applied::Previewed(diff) => Report::new(file, "dry-run", text).with("diff", diff.clone()),
+            Applied::Previewed(diff) => {
+                Report::new(file, "dry-run", text).with("diff", diff.clone())
+            }
             Applied::Output(to) => Report::new(file, "written", text).with("output", to.clone()),
         }
     }

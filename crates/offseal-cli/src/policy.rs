@@ -82,11 +82,12 @@ impl Lookup {
             return None;
         };
         let cert = resolved.cert.as_deref()?;
-        Some(if cert.contains("://") {
-            cert.to_owned()
-        } else {
-            found.dir.join(cert).to_string_lossy().into_owned()
-        })
+        if cert.contains("://") {
+            return Some(cert.to_owned());
+        }
+        // Relative to the policy file as shown (from the working directory when below it).
+        let dir = found.path.parent().unwrap_or(&found.dir);
+        Some(dir.join(cert).to_string_lossy().into_owned())
     }
 
     /// Why no rule gives a certificate, for the "give --cert" error.
@@ -94,14 +95,12 @@ impl Lookup {
         match self {
             Lookup::NoPolicy if file == "-" => "stdin has no policy".to_owned(),
             Lookup::NoPolicy => format!("no {POLICY_FILE_NAME} above {file}"),
-            Lookup::NoRule { found, relative } => format!(
-                "no rule of {} matches {relative:?}",
-                found.path.display()
-            ),
-            Lookup::Rule { .. } => format!(
-                "{} gives no `cert`",
-                self.rule_name().unwrap_or_default()
-            ),
+            Lookup::NoRule { found, relative } => {
+                format!("no rule of {} matches {relative:?}", found.path.display())
+            }
+            Lookup::Rule { .. } => {
+                format!("{} gives no `cert`", self.rule_name().unwrap_or_default())
+            }
         }
     }
 }
@@ -150,7 +149,10 @@ impl Policies {
                 None => Ok(None),
             }
         };
-        let cached = result.as_ref().map(Clone::clone).map_err(|e| format!("{e:#}"));
+        let cached = result
+            .as_ref()
+            .map(Clone::clone)
+            .map_err(|e| format!("{e:#}"));
         self.cache().insert(dir.to_owned(), cached);
         result
     }
@@ -289,9 +291,10 @@ impl<'a> Plans<'a> {
     /// else the rule's `fingerprint`. Empty: no pin.
     pub(crate) fn pins(&self, plan: &Plan) -> (Vec<String>, String) {
         match self.cert_flags {
-            Some(flags) if !flags.cert_fingerprint.is_empty() => {
-                (flags.cert_fingerprint.clone(), "--cert-fingerprint".to_owned())
-            }
+            Some(flags) if !flags.cert_fingerprint.is_empty() => (
+                flags.cert_fingerprint.clone(),
+                "--cert-fingerprint".to_owned(),
+            ),
             _ => (
                 plan.lookup
                     .resolved()
@@ -349,7 +352,10 @@ impl Loaded {
 impl Certs {
     fn load(&self, source: &str) -> Result<Arc<Loaded>> {
         // The lock is held while reading: parallel files share one fetch of a URL.
-        let mut by_source = self.by_source.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut by_source = self
+            .by_source
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some(known) = by_source.get(source) {
             return known.clone().map_err(|e| anyhow!(e));
         }
@@ -359,7 +365,10 @@ impl Certs {
                 .map_err(|e| e.to_string());
             Arc::new(Loaded { cert, key })
         });
-        let cached = result.as_ref().map(Arc::clone).map_err(|e| format!("{e:#}"));
+        let cached = result
+            .as_ref()
+            .map(Arc::clone)
+            .map_err(|e| format!("{e:#}"));
         by_source.insert(source.to_owned(), cached);
         result
     }

@@ -109,7 +109,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_line_carries_the_common_fields_first_and_cannot_be_overridden() {
+    fn every_line_carries_the_common_fields_and_they_cannot_be_overridden() {
         let report = Report::new("a.yaml", "changed", "a.yaml: sealed".into())
             .with("status", "hijacked")
             .with("values", 2);

@@ -112,14 +112,22 @@ impl Policy {
             error(line, column, plain_message(&e.to_string()))
         })?;
         let Some(raw_rules) = file.rules else {
-            return Err(error(1, 1, "`rules` is missing: a policy needs a list of rules".into()));
+            return Err(error(
+                1,
+                1,
+                "`rules` is missing: a policy needs a list of rules".into(),
+            ));
         };
         let mut rules = Vec::with_capacity(raw_rules.len());
         for (index, raw) in raw_rules.into_iter().enumerate() {
             let at = |s: &Spanned<String>| (s.referenced.line(), s.referenced.column());
             let (line, column) = at(&raw.path_regex);
             let path_regex = Regex::new(&raw.path_regex.value).map_err(|e| {
-                error(line, column, format!("`path_regex` is not a valid regular expression: {e}"))
+                error(
+                    line,
+                    column,
+                    format!("`path_regex` is not a valid regular expression: {e}"),
+                )
             })?;
             let template = |field: &str, value: Option<Spanned<String>>| {
                 value
@@ -136,7 +144,11 @@ impl Policy {
                 .scope
                 .map(|s| {
                     s.value.parse::<Scope>().map_err(|e| {
-                        error(s.referenced.line(), s.referenced.column(), format!("`scope`: {e}"))
+                        error(
+                            s.referenced.line(),
+                            s.referenced.column(),
+                            format!("`scope`: {e}"),
+                        )
                     })
                 })
                 .transpose()?;
@@ -253,9 +265,9 @@ pub fn check_pin(
 /// # Errors
 /// Why it is not, for a message.
 pub fn check_fingerprint_form(text: &str) -> std::result::Result<(), String> {
-    let digest = text
-        .strip_prefix("SHA256:")
-        .ok_or_else(|| format!("{text:?} does not start with `SHA256:` (`offseal cert` prints the form)"))?;
+    let digest = text.strip_prefix("SHA256:").ok_or_else(|| {
+        format!("{text:?} does not start with `SHA256:` (`offseal cert` prints the form)")
+    })?;
     let valid = digest.len() == 43
         && digest
             .bytes()
@@ -328,7 +340,11 @@ impl Template {
                     }
                     pieces.push(Piece::Group(group));
                 }
-                '}' => return Err(format!("{text:?} has a `}}` without its `{{` (write `}}}}`)")),
+                '}' => {
+                    return Err(format!(
+                        "{text:?} has a `}}` without its `{{` (write `}}}}`)"
+                    ));
+                }
                 c => literal.push(c),
             }
         }
@@ -345,10 +361,7 @@ impl Template {
             match piece {
                 Piece::Text(text) => out += text,
                 Piece::Group(group) => {
-                    out += captures
-                        .name(group)
-                        .ok_or_else(|| group.clone())?
-                        .as_str();
+                    out += captures.name(group).ok_or_else(|| group.clone())?.as_str();
                 }
             }
         }
@@ -453,7 +466,10 @@ mod tests {
         );
         let other = policy.resolve("tenants/blue/other.yaml").unwrap().unwrap();
         assert_eq!(other.rule, 2);
-        assert_eq!(other.target, Retarget::new(Some(Scope::ClusterWide), None, None));
+        assert_eq!(
+            other.target,
+            Retarget::new(Some(Scope::ClusterWide), None, None)
+        );
         assert!(other.fingerprints.is_empty());
         assert!(policy.resolve("charts/values.yaml").unwrap().is_none());
     }
@@ -477,7 +493,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.contains("SHA256:BBBB") && err.contains(FP) && err.contains(other), "{err}");
+        assert!(
+            err.contains("SHA256:BBBB") && err.contains(FP) && err.contains(other),
+            "{err}"
+        );
         assert!(err.contains("rule 1 of .offseal.yaml"), "{err}");
         assert!(check_pin("c.pem", "anything", &[], "nobody").is_ok());
     }
@@ -508,8 +527,7 @@ mod tests {
         let (line, _, reason) = refusal("rules:\n  - path_regex: x\n    scope: everywhere\n");
         assert_eq!(line, 3);
         assert!(reason.contains("scope"), "{reason}");
-        let (line, _, reason) =
-            refusal("rules:\n  - path_regex: x\n    fingerprint: 4f:2a:00\n");
+        let (line, _, reason) = refusal("rules:\n  - path_regex: x\n    fingerprint: 4f:2a:00\n");
         assert_eq!(line, 3);
         assert!(reason.contains("SHA256:"), "{reason}");
         let (_, _, reason) = refusal("# nothing\n");
@@ -521,13 +539,20 @@ mod tests {
         let (line, _, reason) =
             refusal("rules:\n  - path_regex: ^(?P<t>.+)$\n    namespace: '{tenant}'\n");
         assert_eq!(line, 3);
-        assert!(reason.contains("{tenant}") && reason.contains("it has: t"), "{reason}");
+        assert!(
+            reason.contains("{tenant}") && reason.contains("it has: t"),
+            "{reason}"
+        );
         let (_, _, reason) = refusal("rules:\n  - path_regex: x\n    name: 'a{b'\n");
         assert!(reason.contains("without its"), "{reason}");
         let policy =
-            parse("rules:\n  - path_regex: ^(?P<a>x)?y(?P<b>z)$\n    name: '{{{b}}}-{a}'\n").unwrap();
+            parse("rules:\n  - path_regex: ^(?P<a>x)?y(?P<b>z)$\n    name: '{{{b}}}-{a}'\n")
+                .unwrap();
         let err = policy.resolve("yz").unwrap_err().to_string();
-        assert!(err.contains("`a`") && err.contains("matched nothing"), "{err}");
+        assert!(
+            err.contains("`a`") && err.contains("matched nothing"),
+            "{err}"
+        );
         // `{{` and `}}` are literal braces.
         let t = Template::parse("{{{b}}}", &Regex::new("(?P<b>z)").unwrap()).unwrap();
         let caps = Regex::new("(?P<b>z)").unwrap().captures("z").unwrap();

@@ -210,7 +210,10 @@ impl Retarget {
     pub fn or(&self, fallback: &Retarget) -> Retarget {
         Retarget {
             scope: self.scope.or(fallback.scope),
-            namespace: self.namespace.clone().or_else(|| fallback.namespace.clone()),
+            namespace: self
+                .namespace
+                .clone()
+                .or_else(|| fallback.namespace.clone()),
             name: self.name.clone().or_else(|| fallback.name.clone()),
         }
     }

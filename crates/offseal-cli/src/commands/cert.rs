@@ -3,11 +3,11 @@
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use anyhow::Result;
-use offseal_core::{Certificate, Validity};
 use crate::cli::CertArgs;
 use crate::report::{Mode, Report, print_json};
 use crate::{input, write};
+use anyhow::Result;
+use offseal_core::{Certificate, Validity};
 
 pub(crate) fn run(args: &CertArgs) -> Result<ExitCode> {
     let cert = input::certificate(&args.cert)?;

@@ -115,7 +115,9 @@ fn check_file(file: &str, plans: &Plans<'_>) -> Checked {
     if let Some(name) = &checked.rule {
         let fingerprints = match plan.lookup.resolved().map(|r| &r.fingerprints) {
             Some(pinned) if !pinned.is_empty() => pinned.clone(),
-            _ => cert.map(|c| vec![c.fingerprint().to_owned()]).unwrap_or_default(),
+            _ => cert
+                .map(|c| vec![c.fingerprint().to_owned()])
+                .unwrap_or_default(),
         };
         let policy = values.check_policy(&PolicyRule {
             target: &plan.retarget,

@@ -27,7 +27,10 @@ fn describe(file: &str, lookup: &Lookup) -> Report {
         Lookup::NoPolicy => Report::new(
             file,
             "no-policy",
-            format!("{file}: no {} above it", offseal_core::policy::POLICY_FILE_NAME),
+            format!(
+                "{file}: no {} above it",
+                offseal_core::policy::POLICY_FILE_NAME
+            ),
         ),
         Lookup::NoRule { found, relative } => Report::new(
             file,

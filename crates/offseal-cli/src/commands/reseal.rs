@@ -3,9 +3,9 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
+use offseal_core::UnsealingKeys;
 use offseal_core::manifest::{self, SealedSecret};
 use offseal_core::values::{SealingParams, ValuesFile};
-use offseal_core::UnsealingKeys;
 
 use crate::batch::{self, apply, for_each_file, today};
 use crate::cli::ResealArgs;
@@ -19,12 +19,7 @@ pub(crate) fn run(args: &ResealArgs) -> Result<ExitCode> {
     let plans = Plans::new(&args.cert, &args.target)?;
     plans.preload_flag_cert(true)?;
     let results = for_each_file(&args.files, |file| reseal_file(file, args, &keys, &plans));
-    batch::finish(
-        "reseal",
-        args.write.report.into(),
-        &args.files,
-        results,
-    )
+    batch::finish("reseal", args.write.report.into(), &args.files, results)
 }
 
 fn reseal_file(

@@ -13,7 +13,9 @@ use crate::{input, write};
 pub(crate) fn run(args: &SealArgs) -> Result<ExitCode> {
     let mode = Mode::from(args.report);
     if mode == Mode::Json && args.output.is_none() && args.merge_into.is_none() {
-        bail!("--json prints its report to stdout, where the SealedSecrets go: write them with -w FILE");
+        bail!(
+            "--json prints its report to stdout, where the SealedSecrets go: write them with -w FILE"
+        );
     }
     let key = input::sealing_key(&args.cert.cert)?;
     let options = SealOptions::new(

@@ -24,12 +24,7 @@ pub(crate) fn run(args: &ValuesArgs) -> Result<ExitCode> {
     let results = for_each_file(&args.files, |file| {
         seal_file(file, args, &plans, &credentials, at.as_ref())
     });
-    batch::finish(
-        "values",
-        args.write.report.into(),
-        &args.files,
-        results,
-    )
+    batch::finish("values", args.write.report.into(), &args.files, results)
 }
 
 fn seal_file(

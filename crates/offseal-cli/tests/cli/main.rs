@@ -11,6 +11,7 @@ mod check;
 mod credentials;
 mod docs;
 mod kubeseal;
+mod policy;
 mod raw;
 mod reseal;
 mod safety;
