@@ -427,7 +427,11 @@ pub(super) struct Measured {
 /// its peak RSS: with GNU time's `%M` when `/usr/bin/time` is there, else by polling the
 /// child's `VmHWM` in `/proc/<pid>/status` until it exits (a high-water mark, so polling
 /// misses at most the growth of its last milliseconds). A failed run is an error.
-pub(super) fn measure(program: &Path, args: &[OsString], threads: Option<&str>) -> Result<Measured> {
+pub(super) fn measure(
+    program: &Path,
+    args: &[OsString],
+    threads: Option<&str>,
+) -> Result<Measured> {
     let what = program.display().to_string();
     let gnu_time = Path::new(GNU_TIME).exists();
     let report = std::env::temp_dir().join(format!("offseal-bench-rss-{}", std::process::id()));

@@ -113,11 +113,9 @@ fn check_file(file: &str, plans: &Plans<'_>) -> Checked {
     checked.values = values.sealed_values().len();
     checked.findings = values.check(cert);
     if let Some(name) = &checked.rule {
-        let fingerprints = match plan.lookup.resolved().map(|r| &r.fingerprints) {
-            Some(pinned) if !pinned.is_empty() => pinned.clone(),
-            _ => cert
-                .map(|c| vec![c.fingerprint().to_owned()])
-                .unwrap_or_default(),
+        let fingerprints = match rule_fingerprints(plans, &plan) {
+            Ok(fingerprints) => fingerprints,
+            Err(err) => return fail(checked, err),
         };
         let policy = values.check_policy(&PolicyRule {
             target: &plan.retarget,
@@ -156,6 +154,21 @@ fn certificate(
         }
         Some(_) => plans.certificate(file, plan).map(Some),
         None => Ok(None),
+    }
+}
+
+/// The certificates the rule wants: its pins, else its own certificate file's fingerprint
+/// (a URL is not fetched), else none to compare.
+fn rule_fingerprints(plans: &Plans<'_>, plan: &Plan) -> Result<Vec<String>> {
+    let Some(rule) = plan.lookup.resolved() else {
+        return Ok(Vec::new());
+    };
+    if !rule.fingerprints.is_empty() {
+        return Ok(rule.fingerprints.clone());
+    }
+    match plan.lookup.rule_cert().filter(|c| !is_http(c)) {
+        Some(cert) => Ok(vec![plans.load(&cert)?.cert.fingerprint().to_owned()]),
+        None => Ok(Vec::new()),
     }
 }
 

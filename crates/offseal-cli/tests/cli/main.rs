@@ -10,6 +10,7 @@ mod cert;
 mod check;
 mod credentials;
 mod docs;
+mod example;
 mod kubeseal;
 mod policy;
 mod raw;
