@@ -222,12 +222,21 @@ pub(crate) struct Plans<'a> {
     target: &'a TargetArgs,
 }
 
-/// What one file is sealed with and for.
+/// What one file is sealed with and for (by default: no policy, no target).
 pub(crate) struct Plan {
     /// The policy's answer.
     pub(crate) lookup: Lookup,
     /// The target parts the flags and the rule give (over the provenance comment).
     pub(crate) retarget: Retarget,
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan {
+            lookup: Lookup::NoPolicy,
+            retarget: Retarget::default(),
+        }
+    }
 }
 
 impl<'a> Plans<'a> {

@@ -475,6 +475,15 @@ mod tests {
     }
 
     #[test]
+    fn path_regexes_may_use_perl_classes_and_ignore_case() {
+        let policy = parse("rules:\n  - path_regex: '(?i)^tenants/(?P<t>\\w+)/v\\d\\.yaml$'\n    namespace: '{t}'\n").unwrap();
+        let resolved = policy.resolve("Tenants/blue_2/v1.yaml").unwrap().unwrap();
+        assert_eq!(resolved.target.namespace.as_deref(), Some("blue_2"));
+        // `^` anchors at the start of the path relative to the policy file.
+        assert!(policy.resolve("x/tenants/a/v1.yaml").unwrap().is_none());
+    }
+
+    #[test]
     fn several_fingerprints_may_be_allowed() {
         let other = "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
         let policy = parse(&format!(

@@ -53,7 +53,11 @@ fn values_sealed_as_the_rule_says_pass_and_others_are_errors() {
 
     let other_namespace = sealed(
         "controller-4096",
-        Retarget::new(Some(Scope::Strict), Some("green"), Some("azure-keyvault-credentials")),
+        Retarget::new(
+            Some(Scope::Strict),
+            Some("green"),
+            Some("azure-keyvault-credentials"),
+        ),
     );
     let findings = check(&other_namespace);
     assert_eq!(findings.len(), 2, "client id and secret");
@@ -65,8 +69,12 @@ fn values_sealed_as_the_rule_says_pass_and_others_are_errors() {
     let other_key = sealed("rotated-4096", rule.target.clone());
     let findings = check(&other_key);
     assert_eq!(findings.len(), 2);
-    assert!(findings.iter().all(|f| f.problem == Problem::PolicyCertificate
-        && f.message.contains("but rule 1 wants SHA256:NfQ6GANZ")));
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.problem == Problem::PolicyCertificate
+                && f.message.contains("but rule 1 wants SHA256:NfQ6GANZ"))
+    );
 
     // A namespace-wide rule accepts any name in the namespace, not another scope.
     let wide = Retarget::new(Some(Scope::NamespaceWide), Some("blue"), None);
@@ -76,7 +84,11 @@ fn values_sealed_as_the_rule_says_pass_and_others_are_errors() {
         name: "rule 2",
     });
     assert!(findings.iter().all(|f| f.problem == Problem::PolicyTarget));
-    assert!(findings[0].message.ends_with("rule 2 wants namespace-wide blue"));
+    assert!(
+        findings[0]
+            .message
+            .ends_with("rule 2 wants namespace-wide blue")
+    );
 }
 
 #[test]
@@ -84,7 +96,11 @@ fn verify_takes_the_rules_target_over_the_recorded_one_part_by_part() {
     let keys = common::unsealing_keys(&["controller-4096"]);
     let values = sealed(
         "controller-4096",
-        Retarget::new(Some(Scope::Strict), Some("blue"), Some("azure-keyvault-credentials")),
+        Retarget::new(
+            Some(Scope::Strict),
+            Some("blue"),
+            Some("azure-keyvault-credentials"),
+        ),
     );
     let opened = |retarget: &Retarget| {
         values

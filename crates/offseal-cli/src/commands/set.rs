@@ -23,7 +23,12 @@ pub(crate) fn run(args: &SetArgs) -> Result<ExitCode> {
         bail!("--json prints its report to stdout: give --output a file, not -");
     }
     let plans = Plans::new(&args.cert, &args.target)?;
-    let plan = plans.plan(&args.file)?;
+    // A plain value needs no certificate or target: no policy is read for it.
+    let plan = if args.plain {
+        Plan::default()
+    } else {
+        plans.plan(&args.file)?
+    };
     // The certificate is checked (and pinned) before the value is read: a bad one must not
     // cost anyone a secret typed at the prompt.
     let key = if args.plain {
