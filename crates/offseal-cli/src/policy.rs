@@ -23,8 +23,11 @@ const CERT_VARIABLE: &str = "SEALED_SECRETS_CERT";
 /// Policy files found so far, by directory, so a batch over 1,000 files reads each once.
 #[derive(Default)]
 pub(crate) struct Policies {
-    by_dir: Mutex<HashMap<PathBuf, Result<Option<Arc<Found>>, String>>>,
+    by_dir: Mutex<ByDir>,
 }
+
+/// The nearest policy file of each directory looked at (or why it could not be read).
+type ByDir = HashMap<PathBuf, Result<Option<Arc<Found>>, String>>;
 
 /// A policy file and where it is.
 pub(crate) struct Found {
@@ -157,9 +160,7 @@ impl Policies {
         result
     }
 
-    fn cache(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Result<Option<Arc<Found>>, String>>> {
+    fn cache(&self) -> std::sync::MutexGuard<'_, ByDir> {
         self.by_dir.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
