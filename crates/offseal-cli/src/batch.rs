@@ -10,6 +10,7 @@ use offseal_core::Timestamp;
 use offseal_core::values::{Path, ValuesFile};
 
 use crate::cli::WriteArgs;
+use crate::report::{self, Mode, Report};
 use crate::{diff, write};
 
 /// Files at least this many show a progress bar (on a terminal only).
@@ -20,13 +21,17 @@ pub(crate) fn today() -> Timestamp {
     SystemTime::now().into()
 }
 
-/// Refuses `--output` with several input files: they would all be written to one place.
+/// Refuses `--output` with several input files (they would all be written to one place), and
+/// `--json` with output that goes to stdout too (`-o -`).
 pub(crate) fn check_single_output(files: &[String], how: &WriteArgs) -> Result<()> {
     if how.output.is_some() && files.len() > 1 {
         bail!(
             "--output takes one input file, but {} were given",
             files.len()
         );
+    }
+    if how.report.json && how.output.as_deref() == Some("-") {
+        bail!("--json prints its report to stdout: give --output a file, not -");
     }
     Ok(())
 }
@@ -37,8 +42,8 @@ pub(crate) enum Applied {
     Written,
     /// The edit changed nothing; the file was not touched.
     Unchanged,
-    /// `--dry-run`: the diff was printed.
-    Previewed,
+    /// `--dry-run`: the diff to show.
+    Previewed(String),
     /// `--output`: written there.
     Output(String),
 }
@@ -46,12 +51,28 @@ pub(crate) enum Applied {
 impl Applied {
     /// The line reporting it: `FILE: <verb> <what>`, with what happened to the file.
     /// `unchanged` is said when the edit changed nothing.
-    pub(crate) fn report(&self, file: &str, verb: &str, what: &str, unchanged: &str) -> String {
+    pub(crate) fn text(&self, file: &str, verb: &str, what: &str, unchanged: &str) -> String {
         match self {
             Applied::Written => format!("{file}: {verb} {what}"),
             Applied::Unchanged => format!("{file}: {unchanged}"),
-            Applied::Previewed => format!("{file}: would {} {what} (dry run)", base_verb(verb)),
+            Applied::Previewed(_) => {
+                format!("{file}: would {} {what} (dry run)", base_verb(verb))
+            }
             Applied::Output(to) => format!("{file}: {verb} {what}, written to {to}"),
+        }
+    }
+
+    /// The report: the line, and for machines `status` (`changed`, `unchanged`, `dry-run`,
+    /// `written` to `output`) with the `diff` of a dry run.
+    pub(crate) fn report(&self, file: &str, verb: &str, what: &str, unchanged: &str) -> Report {
+        let text = self.text(file, verb, what, unchanged);
+        match self {
+            Applied::Written => Report::new(file, "changed", text),
+            Applied::Unchanged => Report::new(file, "unchanged", text),
+            Applied::Previewed(diff) => {
+                Report::new(file, "dry-run", text).with("diff", diff.clone())
+            }
+            Applied::Output(to) => Report::new(file, "written", text).with("output", to.clone()),
         }
     }
 }
@@ -90,9 +111,9 @@ pub(crate) fn apply(
                         .unwrap_or_default()
                 };
                 let (hide_old, hide_new) = (hidden(&old, sealing), hidden(&new, None));
-                let diff = diff::unified(file, &old, &new, &hide_old, &hide_new);
-                write::to_stdout(diff.as_bytes())?;
-                Ok(Applied::Previewed)
+                Ok(Applied::Previewed(diff::unified(
+                    file, &old, &new, &hide_old, &hide_new,
+                )))
             }
             Some("-") => {
                 write::to_stdout(&new)?;
@@ -137,27 +158,44 @@ pub(crate) fn for_each_file<T: Send>(files: &[String], work: impl Fn(&str) -> T 
     results
 }
 
-/// Reports each file's outcome on stderr, in input order; exit 1 if any failed.
-pub(crate) fn finish(files: &[String], results: Vec<Result<String>>) -> ExitCode {
+/// Reports each file's outcome in input order, as `mode` says: lines on stderr (a dry run's
+/// diff on stdout), JSON Lines on stdout, or only errors. Exit 1 if any failed.
+pub(crate) fn finish(
+    command: &str,
+    mode: Mode,
+    files: &[String],
+    results: Vec<Result<Report>>,
+) -> Result<ExitCode> {
     let mut failed = 0;
     for (file, result) in files.iter().zip(results) {
         match result {
-            Ok(message) => write::to_stderr(&message),
-            // The reader of a --dry-run diff went away (`| head`): not a failure.
-            Err(err) if write::is_broken_pipe(&err) => {}
+            Ok(report) => match mode {
+                Mode::Json => report::print_json(&report.to_json(command))?,
+                Mode::Text => {
+                    if let Some(diff) = report.fields.get("diff").and_then(|d| d.as_str()) {
+                        write::to_stdout(diff.as_bytes())?;
+                    }
+                    write::to_stderr(&report.text);
+                }
+                Mode::Quiet => {}
+            },
             Err(err) => {
                 failed += 1;
-                write::to_stderr(&format!("error: {}", with_file(file, &err)));
+                let message = with_file(file, &err);
+                if mode == Mode::Json {
+                    report::print_json(&report::failure(command, file, &message))?;
+                }
+                write::to_stderr(&format!("error: {message}"));
             }
         }
     }
     if failed > 0 {
-        if files.len() > 1 {
+        if files.len() > 1 && mode != Mode::Json {
             write::to_stderr(&format!("{failed} of {} files failed", files.len()));
         }
-        ExitCode::FAILURE
+        Ok(ExitCode::FAILURE)
     } else {
-        ExitCode::SUCCESS
+        Ok(ExitCode::SUCCESS)
     }
 }
 
@@ -190,23 +228,23 @@ mod tests {
     fn reports_say_what_happened_to_the_file() {
         let what = "`a.b` sealed for cluster-wide";
         assert_eq!(
-            Applied::Written.report("f", "set", what, "unchanged"),
+            Applied::Written.text("f", "set", what, "unchanged"),
             "f: set `a.b` sealed for cluster-wide"
         );
         assert_eq!(
-            Applied::Previewed.report("f", "sealed", "x", "unchanged"),
+            Applied::Previewed(String::new()).text("f", "sealed", "x", "unchanged"),
             "f: would seal x (dry run)"
         );
         assert_eq!(
-            Applied::Previewed.report("f", "resealed", "x", "no sealed values"),
+            Applied::Previewed(String::new()).text("f", "resealed", "x", "no sealed values"),
             "f: would reseal x (dry run)"
         );
         assert_eq!(
-            Applied::Unchanged.report("f", "resealed", "x", "no sealed values"),
+            Applied::Unchanged.text("f", "resealed", "x", "no sealed values"),
             "f: no sealed values"
         );
         assert_eq!(
-            Applied::Output("o".into()).report("f", "set", "x", "unchanged"),
+            Applied::Output("o".into()).text("f", "set", "x", "unchanged"),
             "f: set x, written to o"
         );
     }

@@ -18,7 +18,10 @@ pub(crate) fn refuse_stdin_twice(args: &ValuesArgs) -> Result<()> {
         (args.write.dry_run || args.write.output.is_some()) && args.files.iter().any(|f| f == "-");
     let readers: Vec<&str> = [
         (args.credentials.as_deref() == Some("-"), "--credentials -"),
-        (args.cert.cert == "-", "--cert -"),
+        (
+            args.cert.flag_or_variable().as_deref() == Some("-"),
+            "--cert -",
+        ),
         (file_from_stdin, "the values file -"),
     ]
     .into_iter()

@@ -46,6 +46,8 @@ impl Limit {
     pub(crate) const CREDENTIALS: Self = Self::new("a credentials file", "--credentials", MIB);
     /// A kubeconfig file, read for kubeseal's namespace (certificates inline make it large).
     pub(crate) const KUBECONFIG: Self = Self::new("a kubeconfig file", "--kubeconfig", 16 * MIB);
+    /// A repository policy file, `.offseal.yaml`.
+    pub(crate) const POLICY: Self = Self::new("a policy file", ".offseal.yaml", MIB);
     /// One sealed value, as base64.
     pub(crate) const SEALED_VALUE: Self = Self::new("a sealed value", "--from-file", 8 * MIB);
 

@@ -18,6 +18,8 @@ mod fetch;
 mod input;
 mod kubeconfig;
 mod manifests;
+mod policy;
+mod report;
 mod target;
 mod write;
 

@@ -125,6 +125,36 @@ pub enum Error {
         reason: String,
     },
 
+    /// A policy file (`.offseal.yaml`) that cannot be used.
+    #[error("{source_name}:{line}:{column}: {reason}")]
+    Policy {
+        /// The policy file.
+        source_name: String,
+        /// The line (from 1).
+        line: usize,
+        /// The column (from 1).
+        column: usize,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A certificate whose fingerprint is not one a pin allows.
+    #[error(
+        "{source_name}: the certificate's fingerprint is {actual}, but {pinned_by} allows only {}; \
+         refusing to seal to a key nobody pinned",
+        allowed.join(", ")
+    )]
+    FingerprintMismatch {
+        /// The certificate (file or URL).
+        source_name: String,
+        /// Its fingerprint.
+        actual: String,
+        /// The fingerprints the pin allows.
+        allowed: Vec<String>,
+        /// Where the pin comes from (`--cert-fingerprint`, `rule 2 of .offseal.yaml`).
+        pinned_by: String,
+    },
+
     /// Credentials that cannot be right (the message never shows them).
     #[error("invalid credentials: {0}")]
     InvalidCredentials(String),
@@ -193,7 +223,8 @@ impl Error {
             | Error::NamespaceMismatch { source_name, .. }
             | Error::Values { source_name, .. }
             | Error::ValuesContent { source_name, .. }
-            | Error::NoTenantId { source_name, .. } => Some(source_name),
+            | Error::NoTenantId { source_name, .. }
+            | Error::Policy { source_name, .. } => Some(source_name),
             Error::Item { source_name, .. } => source_name.as_deref(),
             _ => None,
         }

@@ -57,6 +57,7 @@ mod time;
 
 pub mod azure;
 pub mod manifest;
+pub mod policy;
 pub mod values;
 
 // The sealed-secrets format and its keys.

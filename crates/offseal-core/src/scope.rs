@@ -216,6 +216,19 @@ impl Retarget {
         }
     }
 
+    /// Each part from `self`, else from `fallback` (flags over a policy rule).
+    #[must_use]
+    pub fn or(&self, fallback: &Retarget) -> Retarget {
+        Retarget {
+            scope: self.scope.or(fallback.scope),
+            namespace: self
+                .namespace
+                .clone()
+                .or_else(|| fallback.namespace.clone()),
+            name: self.name.clone().or_else(|| fallback.name.clone()),
+        }
+    }
+
     /// Whether nothing changes.
     #[must_use]
     pub fn is_empty(&self) -> bool {

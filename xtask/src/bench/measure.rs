@@ -322,7 +322,7 @@ fn time_run(mut cmd: Command, what: &str) -> Result<Duration> {
 }
 
 /// The median, in seconds.
-fn median(mut times: Vec<Duration>) -> f64 {
+pub(super) fn median(mut times: Vec<Duration>) -> f64 {
     times.sort();
     let n = times.len();
     match n {
@@ -414,9 +414,9 @@ pub(super) fn reseal(
 }
 
 /// One measured run: wall time and peak RSS.
-struct Measured {
+pub(super) struct Measured {
     /// Wall time (with GNU time, its own start of about a millisecond included).
-    wall: Duration,
+    pub(super) wall: Duration,
     /// Peak resident set size (`VmHWM`), bytes.
     peak_rss: u64,
     /// How the peak was measured.
@@ -427,7 +427,11 @@ struct Measured {
 /// its peak RSS: with GNU time's `%M` when `/usr/bin/time` is there, else by polling the
 /// child's `VmHWM` in `/proc/<pid>/status` until it exits (a high-water mark, so polling
 /// misses at most the growth of its last milliseconds). A failed run is an error.
-fn measure(program: &Path, args: &[OsString], threads: Option<&str>) -> Result<Measured> {
+pub(super) fn measure(
+    program: &Path,
+    args: &[OsString],
+    threads: Option<&str>,
+) -> Result<Measured> {
     let what = program.display().to_string();
     let gnu_time = Path::new(GNU_TIME).exists();
     let report = std::env::temp_dir().join(format!("offseal-bench-rss-{}", std::process::id()));

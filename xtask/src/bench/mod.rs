@@ -25,6 +25,7 @@
 
 mod measure;
 mod report;
+mod rotation;
 
 use std::ffi::OsString;
 use std::fs;
@@ -136,6 +137,7 @@ pub(crate) fn run(quick: bool) -> Result<bool> {
     let linode_rate = peers.rate(Peer::Linode, settings.peer_seconds)?;
     let processes = whole_processes(&peers, &binaries, &fixtures, &dirs, &settings)?;
     let reseal = reseal(&paths, &binaries.aws_lc, &fixtures, &dirs, &settings)?;
+    let rotation = rotation::rotation(&paths, &binaries.aws_lc, &fixtures, &dirs, &settings)?;
 
     let figures = Figures {
         machine,
@@ -145,6 +147,7 @@ pub(crate) fn run(quick: bool) -> Result<bool> {
         linode_rate,
         processes,
         reseal,
+        rotation,
     };
     let targets = figures.targets()?;
     figures.print(&targets, &settings);

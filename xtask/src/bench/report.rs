@@ -6,6 +6,7 @@ use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 
 use super::measure::{Machine, OpensslSpeed, Peer, PeerRate, Processes, Reseal};
+use super::rotation::Rotation;
 use super::{BITS, PEAK_RSS_LIMIT, RESEAL_FILES, Settings};
 
 /// Every figure of the run.
@@ -24,6 +25,8 @@ pub(super) struct Figures {
     pub(super) processes: Processes,
     /// The reseal.
     pub(super) reseal: Reseal,
+    /// The rotation with flags and with a policy file.
+    pub(super) rotation: Rotation,
 }
 
 /// One target and how it went.
@@ -126,6 +129,14 @@ impl Figures {
             bar: format!("< {} MB", PEAK_RSS_LIMIT / 1_000_000),
             pass: peak < PEAK_RSS_LIMIT,
         });
+        // Issue 12: a policy file costs no more per file than the flags (10 % for noise).
+        let rotation = &self.rotation;
+        targets.push(Target::at_least(
+            12,
+            format!("rotation of {RESEAL_FILES} files: flags / policy file"),
+            rotation.flags / rotation.policy,
+            0.9,
+        ));
         Ok(targets)
     }
 
@@ -224,6 +235,10 @@ impl Figures {
                 "files": RESEAL_FILES, "runs": r.runs, "one_thread_s": r.one_thread,
                 "two_threads_s": r.two_threads, "peak_rss_one_bytes": r.peak_one,
                 "peak_rss_two_bytes": r.peak_two, "rss_method": r.rss_method,
+            },
+            "rotation": {
+                "files": RESEAL_FILES, "runs": self.rotation.runs,
+                "flags_s": self.rotation.flags, "policy_s": self.rotation.policy,
             },
             "targets": targets.iter().map(|t| json!({
                 "number": t.number, "what": t.what, "measured": t.value, "bar": t.bar, "pass": t.pass,

@@ -118,6 +118,14 @@ pub(crate) enum Command {
     /// Show what a certificate is, whether it can be used today, and its fingerprint.
     Cert(CertArgs),
 
+    /// Show which rule of which .offseal.yaml each file matches, and the certificate, pins and
+    /// target it gives. For debugging a policy's path_regex.
+    ///
+    /// The policy file is found by walking up from each file's directory; a rule's path_regex
+    /// is matched against the file's path relative to the policy file's directory.
+    #[command(after_help = "Example:\n  offseal policy tenants/*/values.yaml")]
+    Policy(PolicyArgs),
+
     /// Print a shell completion script.
     #[command(after_help = "Examples:
   offseal completions bash > ~/.local/share/bash-completion/completions/offseal
@@ -128,6 +136,16 @@ pub(crate) enum Command {
     /// Print the man page (roff).
     #[command(after_help = "Example:\n  offseal man > ~/.local/share/man/man1/offseal.1")]
     Man,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PolicyArgs {
+    /// Files to resolve (they need not exist).
+    #[arg(value_name = "FILE", required = true)]
+    pub(crate) files: Vec<String>,
+
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +162,45 @@ pub(crate) struct CertSource {
     /// an http(s):// or file:// URL such as https://sealed-secrets.example.com/v1/cert.pem.
     #[arg(long, value_name = "FILE|URL", env = "SEALED_SECRETS_CERT")]
     pub(crate) cert: String,
+}
+
+/// Where the certificate comes from for commands that follow a repository policy.
+#[derive(Debug, Args)]
+pub(crate) struct PolicyCertArgs {
+    /// The controller's certificate (PEM or DER, or a bare PUBLIC KEY): a file, - for stdin, or
+    /// an http(s):// or file:// URL such as https://sealed-secrets.example.com/v1/cert.pem.
+    /// Default: the matching rule of a .offseal.yaml policy, then $SEALED_SECRETS_CERT.
+    #[arg(long, value_name = "FILE|URL")]
+    pub(crate) cert: Option<String>,
+
+    /// Refuse a certificate whose fingerprint is not this one (`SHA256:...`, as `offseal cert`
+    /// prints it). Repeat it, or separate with commas, to allow several during a key rotation.
+    /// Replaces a policy rule's `fingerprint`.
+    #[arg(long, value_name = "SHA256:...", value_delimiter = ',')]
+    pub(crate) cert_fingerprint: Vec<String>,
+}
+
+impl PolicyCertArgs {
+    /// The certificate the flag or `SEALED_SECRETS_CERT` names, before any policy.
+    pub(crate) fn flag_or_variable(&self) -> Option<String> {
+        self.cert
+            .clone()
+            .or_else(|| std::env::var("SEALED_SECRETS_CERT").ok())
+            .filter(|c| !c.is_empty())
+    }
+}
+
+/// How a command reports: text for people, JSON Lines for programs, or only errors.
+#[derive(Debug, Args, Clone, Copy)]
+pub(crate) struct OutputArgs {
+    /// Print one JSON object per line to stdout, one per file (per value for verify), in the
+    /// schema the README documents (`"version": 1`).
+    #[arg(long)]
+    pub(crate) json: bool,
+
+    /// Print nothing on success; only errors (and check's findings).
+    #[arg(short = 'q', long, conflicts_with = "json")]
+    pub(crate) quiet: bool,
 }
 
 /// What a value is sealed for.
@@ -277,6 +334,9 @@ pub(crate) struct WriteArgs {
     /// Do not write the provenance comment (and remove an old one).
     #[arg(long)]
     pub(crate) no_provenance: bool,
+
+    #[command(flatten)]
+    pub(crate) report: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -286,9 +346,10 @@ pub(crate) struct ValuesArgs {
     pub(crate) files: Vec<String>,
 
     #[command(flatten)]
-    pub(crate) cert: CertSource,
+    pub(crate) cert: PolicyCertArgs,
 
-    /// What the credentials are sealed for. Default: the file's provenance comment.
+    /// What the credentials are sealed for. Default: the matching .offseal.yaml rule, then the
+    /// file's provenance comment.
     #[command(flatten)]
     pub(crate) target: TargetArgs,
 
@@ -326,16 +387,12 @@ pub(crate) struct SetArgs {
     #[arg(value_name = "PATH")]
     pub(crate) path: String,
 
-    /// The controller's certificate, a file or URL (not needed with --plain).
-    #[arg(
-        long,
-        value_name = "FILE|URL",
-        env = "SEALED_SECRETS_CERT",
-        required_unless_present = "plain"
-    )]
-    pub(crate) cert: Option<String>,
+    /// The certificate (not needed with --plain).
+    #[command(flatten)]
+    pub(crate) cert: PolicyCertArgs,
 
-    /// What the value is sealed for. Default: the provenance comment at or above PATH.
+    /// What the value is sealed for. Default: the matching .offseal.yaml rule, then the
+    /// provenance comment at or above PATH.
     #[command(flatten)]
     pub(crate) target: TargetArgs,
 
@@ -366,14 +423,14 @@ pub(crate) struct CheckArgs {
     #[arg(value_name = "FILE", required = true)]
     pub(crate) files: Vec<String>,
 
-    /// The controller's certificate, a file or URL: also check that values fit its key (its
-    /// dates do not matter here).
-    #[arg(long, value_name = "FILE|URL", env = "SEALED_SECRETS_CERT")]
-    pub(crate) cert: Option<String>,
+    /// The certificate to check values against: they must fit its key (its dates do not matter
+    /// here), and values sealed with another are noted. Also from a .offseal.yaml rule (a
+    /// file; check never fetches a rule's URL) or $SEALED_SECRETS_CERT.
+    #[command(flatten)]
+    pub(crate) cert: PolicyCertArgs,
 
-    /// Print a JSON report instead of text.
-    #[arg(long)]
-    pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -386,13 +443,13 @@ pub(crate) struct VerifyArgs {
     #[arg(long, value_name = "FILE", value_delimiter = ',', required = true)]
     pub(crate) recovery_private_key: Vec<PathBuf>,
 
-    /// The target to open values for. Default: each value's provenance comment.
+    /// The target to open values for. Default: the matching .offseal.yaml rule, then each
+    /// value's provenance comment.
     #[command(flatten)]
     pub(crate) target: TargetArgs,
 
-    /// Print a JSON report instead of text.
-    #[arg(long)]
-    pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -427,6 +484,9 @@ pub(crate) struct SealArgs {
     #[arg(long)]
     pub(crate) allow_empty_data: bool,
 
+    #[command(flatten)]
+    pub(crate) report: OutputArgs,
+
     /// Seal into this existing SealedSecret file: its name and namespace are used, its items,
     /// template labels and annotations updated, and the file rewritten in its own format.
     #[arg(long, value_name = "FILE")]
@@ -445,7 +505,7 @@ pub(crate) struct ResealArgs {
 
     /// The new certificate.
     #[command(flatten)]
-    pub(crate) cert: CertSource,
+    pub(crate) cert: PolicyCertArgs,
 
     /// A new target; each part given replaces the old one's. Values without a provenance
     /// comment are opened for this target too.
@@ -463,7 +523,6 @@ pub(crate) struct CertArgs {
     #[arg(value_name = "CERT", env = "SEALED_SECRETS_CERT")]
     pub(crate) cert: String,
 
-    /// Print a JSON report instead of text.
-    #[arg(long)]
-    pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
 }

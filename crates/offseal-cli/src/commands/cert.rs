@@ -3,26 +3,24 @@
 use std::process::ExitCode;
 use std::time::SystemTime;
 
+use crate::cli::CertArgs;
+use crate::report::{Mode, Report, print_json};
+use crate::{input, write};
 use anyhow::Result;
 use offseal_core::{Certificate, Validity};
-use serde_json::json;
-
-use crate::cli::CertArgs;
-use crate::{input, write};
 
 pub(crate) fn run(args: &CertArgs) -> Result<ExitCode> {
     let cert = input::certificate(&args.cert)?;
     let now = SystemTime::now();
     let validity = cert.validity_at(now);
-    let out = if args.json {
-        serde_json::to_string_pretty(&report(&cert, validity))? + "\n"
-    } else {
-        text(&cert, validity)
-    };
     if let Some(warning) = cert.warning_at(now) {
         write::to_stderr(&format!("warning: {warning}"));
     }
-    write::to_stdout(out.as_bytes())?;
+    match Mode::from(args.output) {
+        Mode::Json => print_json(&report(&args.cert, &cert, validity).to_json("cert"))?,
+        Mode::Text => write::to_stdout(text(&cert, validity).as_bytes())?,
+        Mode::Quiet => {}
+    }
     // Usable or not is the answer scripts want: exit 1 when sealing would be refused.
     match cert.sealing_key(now) {
         Ok(_) => Ok(ExitCode::SUCCESS),
@@ -64,24 +62,24 @@ fn text(cert: &Certificate, validity: Validity) -> String {
     out
 }
 
-fn report(cert: &Certificate, validity: Validity) -> serde_json::Value {
+/// The certificate's JSON line; `status` says whether it can seal today.
+fn report(source: &str, cert: &Certificate, validity: Validity) -> Report {
     let info = cert.info();
-    json!({
-        "source": cert.source_name(),
-        "subject": info.map(|i| i.subject.clone()),
-        "issuer": info.map(|i| i.issuer.clone()),
-        "serial": info.map(|i| i.serial.clone()),
-        "not_before": info.map(|i| i.not_before.to_string()),
-        "not_after": info.map(|i| i.not_after.to_string()),
-        "usable": !matches!(validity, Validity::Expired),
-        "status": match validity {
-            Validity::Valid => "valid",
-            Validity::Expired => "expired",
-            Validity::NotYetValid => "not-yet-valid",
-            Validity::Unknown | _ => "no-validity",
-        },
-        "algorithm": "RSA",
-        "bits": cert.bits(),
-        "fingerprint": cert.fingerprint(),
-    })
+    let status = match validity {
+        Validity::Valid => "valid",
+        Validity::Expired => "expired",
+        Validity::NotYetValid => "not-yet-valid",
+        Validity::Unknown | _ => "no-validity",
+    };
+    Report::new(source, status, String::new())
+        .with("source", cert.source_name())
+        .with("subject", info.map(|i| i.subject.clone()))
+        .with("issuer", info.map(|i| i.issuer.clone()))
+        .with("serial", info.map(|i| i.serial.clone()))
+        .with("not_before", info.map(|i| i.not_before.to_string()))
+        .with("not_after", info.map(|i| i.not_after.to_string()))
+        .with("usable", !matches!(validity, Validity::Expired))
+        .with("algorithm", "RSA")
+        .with("bits", cert.bits())
+        .with("fingerprint", cert.fingerprint())
 }

@@ -9,12 +9,13 @@ use std::path::Path as FsPath;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use offseal_core::Certificate;
-use offseal_core::values::{Finding, Problem, Remedy, Severity, ValuesFile};
+use offseal_core::values::{Finding, PolicyRule, Problem, Remedy, Severity, ValuesFile};
 use serde_json::json;
 
 use crate::batch::for_each_file;
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, TargetArgs};
+use crate::policy::{Plan, Plans};
+use crate::report::{self, Mode, Report};
 use crate::{input, write};
 
 /// One file's result.
@@ -26,12 +27,23 @@ struct Checked {
     error: Option<String>,
     /// The file is not a values file (why): noted, not failed.
     skipped: Option<String>,
+    /// The policy rule it was held to.
+    rule: Option<String>,
 }
 
+/// check takes no target flags: targets come from the policy alone.
+const NO_TARGET: TargetArgs = TargetArgs {
+    namespace: None,
+    name: None,
+    scope: None,
+};
+
 pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
-    let cert = args.cert.as_deref().map(input::certificate).transpose()?;
-    let results: Vec<Checked> = for_each_file(&args.files, |file| check_file(file, cert.as_ref()));
-    let cert_arg = args.cert.as_deref().unwrap_or("CERT");
+    let plans = Plans::new(&args.cert, &NO_TARGET)?;
+    plans.preload_flag_cert(false)?;
+    let results: Vec<Checked> = for_each_file(&args.files, |file| check_file(file, &plans));
+    let cert_arg = args.cert.cert.as_deref().unwrap_or("CERT");
+    let mode = Mode::from(args.output);
     let errors = results
         .iter()
         .map(|r| {
@@ -42,12 +54,19 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
                     .count()
         })
         .sum::<usize>();
-    if args.json {
-        let text = serde_json::to_string_pretty(&report(&results, cert_arg))? + "\n";
-        write::to_stdout(text.as_bytes())?;
-    } else {
-        write::to_stdout(text(&results, cert_arg).as_bytes())?;
-        write::to_stderr(&summary(&results, errors));
+    match mode {
+        Mode::Json => {
+            let lines: String = results
+                .iter()
+                .map(|r| to_report(r, cert_arg).to_json("check"))
+                .collect();
+            report::print_json(&lines)?;
+        }
+        Mode::Text => {
+            write::to_stdout(text(&results, cert_arg, false).as_bytes())?;
+            write::to_stderr(&summary(&results, errors));
+        }
+        Mode::Quiet => write::to_stdout(text(&results, cert_arg, true).as_bytes())?,
     }
     Ok(if errors > 0 {
         ExitCode::FAILURE
@@ -56,20 +75,32 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     })
 }
 
-fn check_file(file: &str, cert: Option<&Certificate>) -> Checked {
+fn check_file(file: &str, plans: &Plans<'_>) -> Checked {
     let mut checked = Checked {
         file: file.to_owned(),
         values: 0,
         findings: Vec::new(),
         error: None,
         skipped: None,
+        rule: None,
     };
+    let fail = |mut checked: Checked, err: anyhow::Error| {
+        checked.error = Some(crate::batch::with_file(file, &err));
+        checked
+    };
+    let plan = match plans.plan(file) {
+        Ok(plan) => plan,
+        Err(err) => return fail(checked, err),
+    };
+    checked.rule = plan.lookup.rule_name();
+    let cert = match certificate(file, plans, &plan) {
+        Ok(cert) => cert,
+        Err(err) => return fail(checked, err),
+    };
+    let cert = cert.as_ref().map(|loaded| &loaded.cert);
     let bytes = match input::read_input(Some(file), "a values file", input::Limit::VALUES_FILE) {
         Ok(bytes) => bytes,
-        Err(err) => {
-            checked.error = Some(format!("{err:#}"));
-            return checked;
-        }
+        Err(err) => return fail(checked, err),
     };
     let values = match ValuesFile::parse(&bytes, file) {
         Ok(values) => values,
@@ -81,6 +112,26 @@ fn check_file(file: &str, cert: Option<&Certificate>) -> Checked {
     };
     checked.values = values.sealed_values().len();
     checked.findings = values.check(cert);
+    if let Some(name) = &checked.rule {
+        let fingerprints = match rule_fingerprints(plans, &plan) {
+            Ok(fingerprints) => fingerprints,
+            Err(err) => return fail(checked, err),
+        };
+        let policy = values.check_policy(&PolicyRule {
+            target: &plan.retarget,
+            fingerprints: &fingerprints,
+            name,
+        });
+        // The policy's finding says more than "another certificate than --cert".
+        checked.findings.retain(|f| {
+            f.problem != Problem::OtherCertificate
+                || !policy
+                    .iter()
+                    .any(|p| p.path == f.path && p.problem == Problem::PolicyCertificate)
+        });
+        checked.findings.extend(policy);
+        checked.findings.sort_by_key(|f| f.line);
+    }
     if is_chart_defaults(file) {
         // A chart's own defaults: empty credentials are the placeholders tenants fill in.
         checked
@@ -88,6 +139,41 @@ fn check_file(file: &str, cert: Option<&Certificate>) -> Checked {
             .retain(|f| !matches!(f.problem, Problem::Empty | Problem::TenantMissing));
     }
     checked
+}
+
+/// The certificate to check `file` against: `--cert`, a rule's file (never a URL: check works
+/// offline, and a rule's pinned fingerprint needs no certificate), `SEALED_SECRETS_CERT`.
+fn certificate(
+    file: &str,
+    plans: &Plans<'_>,
+    plan: &Plan,
+) -> Result<Option<std::sync::Arc<crate::policy::Loaded>>> {
+    match plans.cert_source(plan) {
+        Some(source) if is_http(&source) && plan.lookup.rule_cert().as_ref() == Some(&source) => {
+            Ok(None)
+        }
+        Some(_) => plans.certificate(file, plan).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The certificates the rule wants: its pins, else its own certificate file's fingerprint
+/// (a URL is not fetched), else none to compare.
+fn rule_fingerprints(plans: &Plans<'_>, plan: &Plan) -> Result<Vec<String>> {
+    let Some(rule) = plan.lookup.resolved() else {
+        return Ok(Vec::new());
+    };
+    if !rule.fingerprints.is_empty() {
+        return Ok(rule.fingerprints.clone());
+    }
+    match plan.lookup.rule_cert().filter(|c| !is_http(c)) {
+        Some(cert) => Ok(vec![plans.load(&cert)?.cert.fingerprint().to_owned()]),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn is_http(source: &str) -> bool {
+    source.starts_with("http://") || source.starts_with("https://")
 }
 
 /// Whether `file` is a chart's own values file: it sits beside a `Chart.yaml`.
@@ -110,6 +196,7 @@ fn fix(finding: &Finding, file: &str, cert: &str) -> Option<String> {
     Some(match finding.remedy? {
         Remedy::SealCredentials => format!("offseal values {file} --cert {cert}"),
         Remedy::SealValue => format!("offseal set {file} {path} --cert {cert} < value-file"),
+        Remedy::Reseal => format!("offseal reseal {file} --recovery-private-key KEYS"),
         _ => return None,
     })
 }
@@ -122,17 +209,20 @@ fn severity(s: Severity) -> &'static str {
 }
 
 /// One line per problem: `FILE:LINE: SEVERITY: `PATH` MESSAGE`, and the command that
-/// fixes it; a note for each file that is not a values file.
-fn text(results: &[Checked], cert: &str) -> String {
+/// fixes it; a note for each file that is not a values file. `errors_only`: `--quiet`.
+fn text(results: &[Checked], cert: &str, errors_only: bool) -> String {
     let mut out = String::new();
     for r in results {
         if let Some(err) = &r.error {
             let _ = writeln!(out, "error: {err}");
         }
-        if let Some(why) = &r.skipped {
+        if let Some(why) = r.skipped.as_ref().filter(|_| !errors_only) {
             let _ = writeln!(out, "{}: note: skipped, not a values file: {why}", r.file);
         }
         for f in &r.findings {
+            if errors_only && f.severity != Severity::Error {
+                continue;
+            }
             let _ = write!(
                 out,
                 "{}:{}: {}: `{}` {}",
@@ -180,23 +270,38 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn report(results: &[Checked], cert: &str) -> serde_json::Value {
-    json!({
-        "files": results.iter().map(|r| json!({
-            "file": r.file,
-            "sealed_values": r.values,
-            "error": r.error,
-            "skipped": r.skipped,
-            "findings": r.findings.iter().map(|f| json!({
-                "path": f.path.to_string(),
-                "line": f.line,
-                "severity": severity(f.severity),
-                "problem": problem(f.problem),
-                "message": f.message,
-                "fix": fix(f, &r.file, cert),
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
+/// One file's JSON line: `ok`, `findings` (any error), `skipped` or `failed`.
+fn to_report(r: &Checked, cert: &str) -> Report {
+    let status = if r.error.is_some() {
+        "failed"
+    } else if r.skipped.is_some() {
+        "skipped"
+    } else if r.findings.iter().any(|f| f.severity == Severity::Error) {
+        "findings"
+    } else {
+        "ok"
+    };
+    Report::new(&r.file, status, String::new())
+        .with("error", r.error.clone())
+        .with("skipped", r.skipped.clone())
+        .with("sealed_values", r.values)
+        .with("rule", r.rule.clone())
+        .with(
+            "findings",
+            r.findings
+                .iter()
+                .map(|f| {
+                    json!({
+                        "path": f.path.to_string(),
+                        "line": f.line,
+                        "severity": severity(f.severity),
+                        "problem": problem(f.problem),
+                        "message": f.message,
+                        "fix": fix(f, &r.file, cert),
+                    })
+                })
+                .collect::<Vec<_>>(),
+        )
 }
 
 /// A finding's kind, for machines.
@@ -209,6 +314,8 @@ fn problem(p: Problem) -> &'static str {
         Problem::OtherCertificate => "other-certificate",
         Problem::TenantNotGuid => "tenant-not-guid",
         Problem::TenantMissing => "tenant-missing",
+        Problem::PolicyTarget => "policy-target",
+        Problem::PolicyCertificate => "policy-certificate",
         _ => "other",
     }
 }

@@ -11,6 +11,7 @@ mod cert;
 mod check;
 mod docs;
 mod kubeseal;
+mod policy;
 mod raw;
 mod reseal;
 mod seal;
@@ -32,6 +33,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reseal(args) => reseal::run(&args),
         Command::Kubeseal(args) => kubeseal::run(&args),
         Command::Cert(args) => cert::run(&args),
+        Command::Policy(args) => policy::run(&args),
         Command::Completions(args) => docs::completions(args.shell),
         Command::Man => docs::man(),
     }

@@ -3,32 +3,33 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
+use offseal_core::UnsealingKeys;
 use offseal_core::manifest::{self, SealedSecret};
 use offseal_core::values::{SealingParams, ValuesFile};
-use offseal_core::{Retarget, SealingKey, UnsealingKeys};
 
 use crate::batch::{self, apply, for_each_file, today};
 use crate::cli::ResealArgs;
-use crate::{input, target};
+use crate::input;
+use crate::policy::Plans;
+use crate::report::Report;
 
 pub(crate) fn run(args: &ResealArgs) -> Result<ExitCode> {
     batch::check_single_output(&args.files, &args.write)?;
     let keys = input::unsealing_keys(&args.recovery_private_key)?;
-    let key = input::sealing_key(&args.cert.cert)?;
-    let retarget = target::retarget(&args.target);
-    let results = for_each_file(&args.files, |file| {
-        reseal_file(file, args, &keys, &key, &retarget)
-    });
-    Ok(batch::finish(&args.files, results))
+    let plans = Plans::new(&args.cert, &args.target)?;
+    plans.preload_flag_cert(true)?;
+    let results = for_each_file(&args.files, |file| reseal_file(file, args, &keys, &plans));
+    batch::finish("reseal", args.write.report.into(), &args.files, results)
 }
 
 fn reseal_file(
     file: &str,
     args: &ResealArgs,
     keys: &UnsealingKeys,
-    key: &SealingKey,
-    retarget: &Retarget,
-) -> Result<String> {
+    plans: &Plans<'_>,
+) -> Result<Report> {
+    let plan = plans.plan(file)?;
+    let key = plans.sealing_key(file, &plan)?;
     let mut count = 0;
     let applied = apply(file, &args.write, None, |old| {
         if manifest::holds_sealed_secrets(old) {
@@ -37,13 +38,13 @@ fn reseal_file(
                 .iter()
                 .map(|sealed| {
                     count += sealed.spec.encrypted_data.len();
-                    sealed.reseal(keys, key, retarget)
+                    sealed.reseal(keys, &key, &plan.retarget)
                 })
                 .collect::<offseal_core::Result<Vec<SealedSecret>>>()?;
             return Ok(manifest::to_string(&resealed, format)?.as_bytes().to_vec());
         }
-        let params = SealingParams::new(key)
-            .with_retarget(retarget.clone())
+        let params = SealingParams::new(&key)
+            .with_retarget(plan.retarget.clone())
             .with_provenance((!args.write.no_provenance).then(today));
         let resealed = ValuesFile::parse(old, file)?.reseal(keys, &params)?;
         count = resealed.count;
@@ -54,5 +55,9 @@ fn reseal_file(
         if count == 1 { "" } else { "s" },
         key.fingerprint()
     );
-    Ok(applied.report(file, "resealed", &what, "no sealed values"))
+    Ok(applied
+        .report(file, "resealed", &what, "no sealed values")
+        .with("values", count)
+        .with("cert", key.fingerprint())
+        .with("rule", plan.lookup.rule_name()))
 }

@@ -2,14 +2,21 @@
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use offseal_core::manifest::{Format, SealOptions};
 
 use crate::cli::SealArgs;
 use crate::manifests::{emit, merge_into, output_format, seal_all};
+use crate::report::{Mode, Report, print_json};
 use crate::{input, write};
 
 pub(crate) fn run(args: &SealArgs) -> Result<ExitCode> {
+    let mode = Mode::from(args.report);
+    if mode == Mode::Json && args.output.is_none() && args.merge_into.is_none() {
+        bail!(
+            "--json prints its report to stdout, where the SealedSecrets go: write them with -w FILE"
+        );
+    }
     let key = input::sealing_key(&args.cert.cert)?;
     let options = SealOptions::new(
         args.target.name.as_deref(),
@@ -34,7 +41,14 @@ pub(crate) fn run(args: &SealArgs) -> Result<ExitCode> {
             &options,
             args.format.map(Into::into),
         )?;
-        write::to_stderr(&format!("{target}: merged"));
+        let report = Report::new(source_name, "merged", format!("{target}: merged"))
+            .with("output", target.clone())
+            .with("cert", key.fingerprint());
+        match mode {
+            Mode::Json => print_json(&report.to_json("seal"))?,
+            Mode::Text => write::to_stderr(&report.text),
+            Mode::Quiet => {}
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let sealed = seal_all(&bytes, source_name, &key, &options)?;
@@ -49,5 +63,12 @@ pub(crate) fn run(args: &SealArgs) -> Result<ExitCode> {
         format,
         args.output.as_deref(),
     )?;
+    if mode == Mode::Json {
+        let report = Report::new(source_name, "sealed", String::new())
+            .with("secrets", sealed.len())
+            .with("output", args.output.clone())
+            .with("cert", key.fingerprint());
+        print_json(&report.to_json("seal"))?;
+    }
     Ok(ExitCode::SUCCESS)
 }

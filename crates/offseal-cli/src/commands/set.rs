@@ -10,6 +10,8 @@ use zeroize::Zeroizing;
 
 use crate::batch::{self, apply, today};
 use crate::cli::SetArgs;
+use crate::policy::{Plan, Plans};
+use crate::report::Report;
 use crate::{input, target};
 
 const EXAMPLE: &str =
@@ -17,17 +19,32 @@ const EXAMPLE: &str =
 
 pub(crate) fn run(args: &SetArgs) -> Result<ExitCode> {
     let path = Path::parse(&args.path)?;
-    let key = match (&args.cert, args.plain) {
-        (Some(cert), false) => Some(input::sealing_key(cert)?),
-        _ => None,
+    if args.write.report.json && args.write.output.as_deref() == Some("-") {
+        bail!("--json prints its report to stdout: give --output a file, not -");
+    }
+    let plans = Plans::new(&args.cert, &args.target)?;
+    // A plain value needs no certificate or target: no policy is read for it.
+    let plan = if args.plain {
+        Plan::default()
+    } else {
+        plans.plan(&args.file)?
+    };
+    // The certificate is checked (and pinned) before the value is read: a bad one must not
+    // cost anyone a secret typed at the prompt.
+    let key = if args.plain {
+        None
+    } else {
+        Some(plans.sealing_key(&args.file, &plan)?)
     };
     let value =
         read_value(args).with_context(|| format!("{}: nothing set at `{path}`", args.file))?;
-    let result = set_value(args, &path, key.as_ref(), &value);
-    Ok(batch::finish(
+    let result = set_value(args, &path, key.as_ref(), &plan, &value);
+    batch::finish(
+        "set",
+        args.write.report.into(),
         std::slice::from_ref(&args.file),
         vec![result],
-    ))
+    )
 }
 
 /// The value: a secret, from `--from-file` or stdin.
@@ -52,9 +69,11 @@ fn set_value(
     args: &SetArgs,
     path: &Path,
     key: Option<&SealingKey>,
+    plan: &Plan,
     value: &[u8],
-) -> Result<String> {
+) -> Result<Report> {
     let mut what = String::new();
+    let mut target = None;
     let applied = apply(&args.file, &args.write, key.map(|_| path), |old| {
         let values = ValuesFile::parse(old, &args.file)?;
         match key {
@@ -67,15 +86,22 @@ fn set_value(
             }
             Some(key) => {
                 let params = SealingParams::new(key)
-                    .with_retarget(target::retarget(&args.target))
+                    .with_retarget(plan.retarget.clone())
                     .with_provenance((!args.write.no_provenance).then(today));
                 let sealed = values
                     .set_sealed(path, value, &params)
                     .map_err(|e| target::explain(e, &args.target, EXAMPLE))?;
                 what = format!("`{path}` sealed for {}", sealed.target);
+                target = Some(sealed.target.to_string());
                 Ok(sealed.bytes)
             }
         }
     })?;
-    Ok(applied.report(&args.file, "set", &what, "unchanged"))
+    Ok(applied
+        .report(&args.file, "set", &what, "unchanged")
+        .with("path", path.to_string())
+        .with("sealed", key.is_some())
+        .with("target", target)
+        .with("cert", key.map(|k| k.fingerprint().to_owned()))
+        .with("rule", plan.lookup.rule_name()))
 }

@@ -8,36 +8,42 @@ use offseal_core::values::{Path, SealingParams, ValuesFile};
 
 use crate::batch::{self, apply, for_each_file, today};
 use crate::cli::ValuesArgs;
-use crate::{credentials, input, target};
+use crate::policy::Plans;
+use crate::report::Report;
+use crate::{credentials, target};
 
 const EXAMPLE: &str = "offseal values values.yaml --cert controller.crt";
 
 pub(crate) fn run(args: &ValuesArgs) -> Result<ExitCode> {
     batch::check_single_output(&args.files, &args.write)?;
     credentials::refuse_stdin_twice(args)?;
-    let key = input::sealing_key(&args.cert.cert)?;
+    let plans = Plans::new(&args.cert, &args.target)?;
+    plans.preload_flag_cert(true)?;
     let at = args.at.as_deref().map(Path::parse).transpose()?;
     let credentials = credentials::gather(args)?;
-    let params = SealingParams::new(&key)
-        .with_retarget(target::retarget(&args.target))
-        .with_provenance((!args.write.no_provenance).then(today));
     let results = for_each_file(&args.files, |file| {
-        seal_file(file, args, &params, &credentials, at.as_ref())
+        seal_file(file, args, &plans, &credentials, at.as_ref())
     });
-    Ok(batch::finish(&args.files, results))
+    batch::finish("values", args.write.report.into(), &args.files, results)
 }
 
 fn seal_file(
     file: &str,
     args: &ValuesArgs,
-    params: &SealingParams<'_>,
+    plans: &Plans<'_>,
     credentials: &Credentials,
     at: Option<&Path>,
-) -> Result<String> {
+) -> Result<Report> {
+    let plan = plans.plan(file)?;
+    let key = plans.sealing_key(file, &plan)?;
+    let params = SealingParams::new(&key)
+        .with_retarget(plan.retarget.clone())
+        .with_provenance((!args.write.no_provenance).then(today));
     let mut what = String::new();
+    let mut used = None;
     let applied = apply(file, &args.write, None, |old| {
         let sealed = ValuesFile::parse(old, file)?
-            .seal_credentials(credentials, at, params)
+            .seal_credentials(credentials, at, &params)
             .map_err(|e| credentials::explain(target::explain(e, &args.target, EXAMPLE)))?;
         let tenant = if credentials.tenant_id().is_some() {
             " and azure_tenant_id"
@@ -48,7 +54,14 @@ fn seal_file(
             "client_id, client_secret{tenant} at `{}` for {}",
             sealed.path, sealed.target
         );
+        used = Some((sealed.path.to_string(), sealed.target.to_string()));
         Ok(sealed.bytes)
     })?;
-    Ok(applied.report(file, "sealed", &what, "unchanged"))
+    let (path, target) = used.unwrap_or_default();
+    Ok(applied
+        .report(file, "sealed", &what, "unchanged")
+        .with("path", path)
+        .with("target", target)
+        .with("cert", key.fingerprint())
+        .with("rule", plan.lookup.rule_name()))
 }

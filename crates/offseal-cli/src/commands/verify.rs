@@ -5,48 +5,71 @@ use std::process::ExitCode;
 use anyhow::Result;
 use offseal_core::manifest;
 use offseal_core::values::{ValuesFile, Verification};
-use offseal_core::{Outcome, Target, UnsealingKeys, ValueState};
-use serde_json::json;
+use offseal_core::{Outcome, Retarget, UnsealingKeys, ValueState};
 use std::fmt::Write as _;
 
 use crate::batch::for_each_file;
 use crate::cli::VerifyArgs;
+use crate::policy::Plans;
+use crate::report::{self, Mode, Report};
 use crate::{input, target, write};
 
 const EXAMPLE: &str = "offseal verify values.yaml --recovery-private-key key.pem";
 
 pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode> {
     let keys = input::unsealing_keys(&args.recovery_private_key)?;
-    let target = if args.target.any() {
+    // Target flags name a whole target (and replace every recorded one); a policy rule's parts
+    // replace the recorded ones part by part.
+    let flags = if args.target.any() {
         let asked = target::retarget(&args.target).apply(None);
-        Some(asked.map_err(|e| target::explain(e, &args.target, EXAMPLE))?)
+        let target = asked.map_err(|e| target::explain(e, &args.target, EXAMPLE))?;
+        Some(Retarget::new(
+            Some(target.scope()),
+            target.namespace(),
+            target.name(),
+        ))
     } else {
         None
     };
+    let plans = Plans::targets_only(&args.target);
+    let mode = Mode::from(args.output);
     let mut failures = 0;
-    let mut reports = Vec::new();
     let all = for_each_file(&args.files, |file| {
-        verify_file(file, &keys, target.as_ref())
+        let retarget = match &flags {
+            Some(flags) => flags.clone(),
+            None => plans.plan(file)?.retarget,
+        };
+        verify_file(file, &keys, &retarget)
     });
     for (file, result) in args.files.iter().zip(all) {
         match result {
             Ok(results) => {
-                failures += results.iter().filter(|v| !v.outcome.is_ok()).count();
-                if !args.json {
-                    write::to_stdout(text(file, &results).as_bytes())?;
+                let failed = results.iter().filter(|v| !v.outcome.is_ok()).count();
+                failures += failed;
+                match mode {
+                    Mode::Json => {
+                        let lines: String = results
+                            .iter()
+                            .map(|v| to_report(file, v).to_json("verify"))
+                            .collect();
+                        report::print_json(&lines)?;
+                    }
+                    Mode::Text => write::to_stdout(text(file, &results, false).as_bytes())?,
+                    Mode::Quiet if failed > 0 => {
+                        write::to_stdout(text(file, &results, true).as_bytes())?;
+                    }
+                    Mode::Quiet => {}
                 }
-                reports.push(json!({ "file": file, "values": results.iter().map(to_json).collect::<Vec<_>>() }));
             }
             Err(err) => {
                 failures += 1;
-                write::to_stderr(&format!("error: {err:#}"));
-                reports.push(json!({ "file": file, "error": format!("{err:#}") }));
+                let message = crate::batch::with_file(file, &err);
+                if mode == Mode::Json {
+                    report::print_json(&report::failure("verify", file, &message))?;
+                }
+                write::to_stderr(&format!("error: {message}"));
             }
         }
-    }
-    if args.json {
-        let text = serde_json::to_string_pretty(&json!({ "files": reports }))? + "\n";
-        write::to_stdout(text.as_bytes())?;
     }
     Ok(if failures > 0 {
         ExitCode::FAILURE
@@ -63,7 +86,7 @@ struct Checked {
     outcome: Outcome,
 }
 
-fn verify_file(file: &str, keys: &UnsealingKeys, target: Option<&Target>) -> Result<Vec<Checked>> {
+fn verify_file(file: &str, keys: &UnsealingKeys, retarget: &Retarget) -> Result<Vec<Checked>> {
     let bytes = input::read_input(
         Some(file),
         "a values file or SealedSecret manifest",
@@ -74,7 +97,7 @@ fn verify_file(file: &str, keys: &UnsealingKeys, target: Option<&Target>) -> Res
     }
     let values = ValuesFile::parse(&bytes, file)?;
     Ok(values
-        .verify(keys, target)
+        .verify(keys, retarget)
         .into_iter()
         .map(|v: Verification| Checked {
             line: Some(v.line),
@@ -125,13 +148,17 @@ fn describe(outcome: &Outcome, target: Option<&str>) -> String {
     }
 }
 
-/// One line per value: `FILE[:LINE]: WHAT ok: ...` or `... FAILED: ...`.
-fn text(file: &str, results: &[Checked]) -> String {
+/// One line per value: `FILE[:LINE]: WHAT ok: ...` or `... FAILED: ...`; only the failures
+/// when `failures_only` (`--quiet`).
+fn text(file: &str, results: &[Checked], failures_only: bool) -> String {
     let mut out = String::new();
-    if results.is_empty() {
+    if results.is_empty() && !failures_only {
         let _ = writeln!(out, "{file}: no sealed values");
     }
     for v in results {
+        if failures_only && v.outcome.is_ok() {
+            continue;
+        }
         let at = v
             .line
             .map_or_else(|| file.to_owned(), |line| format!("{file}:{line}"));
@@ -145,20 +172,19 @@ fn text(file: &str, results: &[Checked]) -> String {
     out
 }
 
-fn to_json(v: &Checked) -> serde_json::Value {
+/// One value's JSON line: `ok`, `failed`, `not-sealed` or `no-target`.
+fn to_report(file: &str, v: &Checked) -> Report {
     let (status, notes, len) = match &v.outcome {
         Outcome::Opened { len, notes } => ("ok", notes.clone(), Some(*len)),
         Outcome::NoTarget => ("no-target", Vec::new(), None),
         Outcome::NotSealed(_) => ("not-sealed", Vec::new(), None),
         _ => ("failed", Vec::new(), None),
     };
-    json!({
-        "value": v.what,
-        "line": v.line,
-        "target": v.target,
-        "status": status,
-        "plaintext_bytes": len,
-        "notes": notes,
-        "message": describe(&v.outcome, v.target.as_deref()),
-    })
+    Report::new(file, status, String::new())
+        .with("value", v.what.clone())
+        .with("line", v.line)
+        .with("target", v.target.clone())
+        .with("plaintext_bytes", len)
+        .with("notes", notes)
+        .with("message", describe(&v.outcome, v.target.as_deref()))
 }

@@ -65,8 +65,10 @@ fn values_for_another_key_fail_and_another_certificate_warns() {
         ])
         .assert()
         .success();
+    // One JSON line per file.
     let report: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    let findings = report["files"][0]["findings"].as_array().unwrap();
+    assert_eq!(report["status"], "ok", "warnings only");
+    let findings = report["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 2);
     assert_eq!(findings[0]["severity"], "warning");
     assert!(
@@ -169,7 +171,8 @@ fn plaintext_over_a_value_that_set_sealed_fails_without_showing_it() {
     let out = offseal().args(["check", "--json", file]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let finding = &report["files"][0]["findings"][0];
+    assert_eq!(report["status"], "findings");
+    let finding = &report["findings"][0];
     assert_eq!(finding["problem"], "empty");
     assert_eq!(finding["path"], "app.db.password");
     assert_eq!(

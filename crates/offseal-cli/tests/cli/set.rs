@@ -144,8 +144,10 @@ fn errors_name_the_problem_and_change_nothing() {
         .args(["set", file, "c"])
         .write_stdin("v")
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--cert <FILE|URL>"));
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "no certificate for {file}: give --cert FILE|URL (or set SEALED_SECRETS_CERT)"
+        )));
     offseal()
         .args(["set", file, "c", "--plain"])
         .write_stdin(vec![0xFFu8, 0xFE])

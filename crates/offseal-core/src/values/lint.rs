@@ -9,6 +9,7 @@ use crate::azure::is_guid;
 use crate::cert::Certificate;
 use crate::error::Error;
 use crate::outcome::ValueState;
+use crate::scope::Retarget;
 
 /// How serious a [`Finding`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -37,6 +38,10 @@ pub enum Problem {
     TenantNotGuid,
     /// `azure_tenant_id` is missing or empty beside sealed credentials.
     TenantMissing,
+    /// Sealed for another target than the repository policy's rule gives.
+    PolicyTarget,
+    /// Sealed with another certificate than the repository policy's rule pins.
+    PolicyCertificate,
 }
 
 /// The command that fixes a [`Finding`].
@@ -47,6 +52,21 @@ pub enum Remedy {
     SealCredentials,
     /// `offseal set FILE PATH` seals the value at the finding's path.
     SealValue,
+    /// `offseal reseal FILE` seals the file's values again, for the policy's certificate and
+    /// target (it needs the private keys that open them now).
+    Reseal,
+}
+
+/// What a repository policy's rule wants of a file's sealed values (see
+/// [`ValuesFile::check_policy`]).
+#[derive(Debug, Clone, Copy)]
+pub struct PolicyRule<'a> {
+    /// The target parts the rule gives.
+    pub target: &'a Retarget,
+    /// The certificate fingerprints it allows; empty: any.
+    pub fingerprints: &'a [String],
+    /// How to name the rule in messages (`rule 2 of tenants/.offseal.yaml`).
+    pub name: &'a str,
 }
 
 /// One thing `check` found.
@@ -182,6 +202,50 @@ impl ValuesFile {
             }
         }
         findings.sort_by_key(|f| f.line);
+        findings
+    }
+
+    /// Holds the file to its repository policy's rule, without any key: every sealed value
+    /// whose provenance comment records another target or certificate than `rule` wants is an
+    /// error. Values without a provenance comment record nothing to compare.
+    #[must_use]
+    pub fn check_policy(&self, rule: &PolicyRule<'_>) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for value in self.sealed_values() {
+            let (ValueState::Sealed(_), Some(recorded)) = (&value.state, &value.provenance) else {
+                continue;
+            };
+            let finding = |problem, message| Finding {
+                path: value.path.clone(),
+                line: value.line,
+                severity: Severity::Error,
+                problem,
+                remedy: Some(Remedy::Reseal),
+                message,
+            };
+            if let Ok(wanted) = rule.target.apply(Some(&recorded.target))
+                && wanted != recorded.target
+            {
+                findings.push(finding(
+                    Problem::PolicyTarget,
+                    format!(
+                        "was sealed for {}, but {} wants {wanted}",
+                        recorded.target, rule.name
+                    ),
+                ));
+            }
+            if !rule.fingerprints.is_empty() && !rule.fingerprints.contains(&recorded.fingerprint) {
+                findings.push(finding(
+                    Problem::PolicyCertificate,
+                    format!(
+                        "was sealed with certificate {}, but {} wants {}",
+                        recorded.fingerprint,
+                        rule.name,
+                        rule.fingerprints.join(" or ")
+                    ),
+                ));
+            }
+        }
         findings
     }
 

@@ -38,7 +38,7 @@ pub use block::{
     BLOCK_KEY, Block, CLIENT_ID_KEY, CLIENT_SECRET_KEY, CREDENTIALS_KEY, TENANT_ID_KEY,
 };
 pub use edit::{Resealed, Sealed, SealingParams};
-pub use lint::{Finding, Problem, Remedy, Severity};
+pub use lint::{Finding, PolicyRule, Problem, Remedy, Severity};
 pub use offseal_yaml::{Error as YamlError, NodeKind, Path, Segment};
 pub use provenance::{PROVENANCE_MARKER, Provenance};
 pub use scan::{Role, SealedValue};

@@ -8,7 +8,7 @@ use super::scan::Role;
 use crate::azure::is_guid;
 use crate::keys::UnsealingKeys;
 use crate::outcome::{Outcome, ValueState};
-use crate::scope::Target;
+use crate::scope::{Retarget, Target};
 
 /// The result of opening one sealed value.
 #[derive(Debug)]
@@ -27,16 +27,21 @@ pub struct Verification {
 }
 
 impl ValuesFile {
-    /// Opens every sealed value (see [`ValuesFile::sealed_values`]) for `target`, or for the
-    /// target its provenance comment records. Reports per value; never returns a plaintext.
+    /// Opens every sealed value (see [`ValuesFile::sealed_values`]) for the target its
+    /// provenance comment records, changed by `retarget` (the parts it gives win). A value
+    /// with no complete target has [`Outcome::NoTarget`]. Reports per value; never returns a
+    /// plaintext.
     #[must_use]
-    pub fn verify(&self, keys: &UnsealingKeys, target: Option<&Target>) -> Vec<Verification> {
+    pub fn verify(&self, keys: &UnsealingKeys, retarget: &Retarget) -> Vec<Verification> {
         self.sealed_values()
             .into_iter()
             .map(|value| {
-                let target = target
-                    .cloned()
-                    .or_else(|| value.provenance.as_ref().map(|p| p.target.clone()));
+                let recorded = value.provenance.as_ref().map(|p| &p.target);
+                let target: Option<Target> = if retarget.is_empty() {
+                    recorded.cloned()
+                } else {
+                    retarget.apply(recorded).ok()
+                };
                 let outcome = match (&value.state, &target) {
                     (ValueState::Sealed(envelope), Some(target)) => {
                         let role = value.role;
