@@ -33,7 +33,7 @@ const TIMEOUT_SECONDS: u64 = 10;
 const LOG_TAIL_LINES: usize = 40;
 
 /// The targets in `fuzz/fuzz_targets/`, each with where its seeds come from.
-const TARGETS: [Target; 7] = [
+const TARGETS: [Target; 8] = [
     Target {
         name: "yaml_edit",
         seeds: &[VALUES_FILES, VALUES_CASES, YAML_CASES],
@@ -64,6 +64,10 @@ const TARGETS: [Target; 7] = [
     Target {
         name: "template",
         seeds: &[Seeds::Tree("testdata/templates")],
+    },
+    Target {
+        name: "policy",
+        seeds: &[Seeds::Tree("testdata/policies")],
     },
     Target {
         name: "credentials",
