@@ -176,3 +176,14 @@ fn an_implicit_empty_key_does_not_take_a_question_mark_line_above_it() {
             .is_err()
     );
 }
+
+/// Found by the stricter fuzz target: an explicit key without a value, followed by a root key
+/// that is an implicit empty key (`: value`), took that key's `:` for its own value indicator.
+#[test]
+fn an_explicit_key_without_a_value_does_not_take_a_colon_of_an_outer_key() {
+    let input = "a:\n  ? w\n  : old\n  ? k\n  \n:  ? t\n";
+    assert_eq!(
+        edit(input, &[Edit::set(path("a.k"), "a: b # c")]),
+        "a:\n  ? w\n  : old\n  ? k\n  : \"a: b # c\"\n  \n:  ? t\n"
+    );
+}

@@ -41,25 +41,36 @@ impl Plan<'_> {
         indent: usize,
         path: &Path,
     ) -> Result<usize, Error> {
-        match self.entry_tail(key, value) {
+        match self.entry_tail(key, value, indent) {
             Some(tail) => self.after_node(tail, indent, path),
             None => Ok(self.after_question(key)),
         }
     }
 
-    /// Whether an entry of a block mapping has a value in the text. An explicit key may have
-    /// none (`? key` and no `:`); the parser then reports an empty value at the next token,
-    /// which may be lines below: past comments, or at a key of an outer mapping.
-    pub(super) fn has_value(&self, key: NodeId, value: NodeId) -> bool {
+    /// Whether an entry of a block mapping with key column `indent` has a value in the text.
+    /// An explicit key may have none (`? key` and no `:`); the parser then reports an empty
+    /// value at the next token, which may be lines below: past comments, or at a key of an
+    /// outer mapping, which may be an implicit empty key (`: value`) with a `:` of its own.
+    pub(super) fn has_value(&self, key: NodeId, value: NodeId, indent: usize) -> bool {
         if !self.is_empty(value) {
             return true;
         }
+        let src = self.src;
         let node = self.node(value);
-        // In a block mapping the value indicator is followed by white space (`:x` starts a key).
-        find_colon(self.src, self.node(key).end()).is_some_and(|colon| {
-            colon <= node.start()
+        let key_end = self.node(key).end();
+        // In a block mapping the value indicator is followed by white space (`:x` starts a key);
+        // it is on the key's line, or starts a line at the key column (after `? key`).
+        find_colon(src, key_end).is_some_and(|colon| {
+            let line_start = text::line_start(src, colon);
+            let placed = line_start <= key_end
+                || colon - line_start == indent
+                    && src
+                        .get(line_start..colon)
+                        .is_some_and(|p| p.bytes().all(|b| b == b' '));
+            placed
+                && colon <= node.start()
                 && matches!(
-                    self.src.as_bytes().get(colon + 1),
+                    src.as_bytes().get(colon + 1),
                     None | Some(b' ' | b'\t' | b'\r' | b'\n')
                 )
         })
@@ -67,8 +78,8 @@ impl Plan<'_> {
 
     /// The node an entry's text ends with: its value, or the key of an explicit key without a
     /// value; `None` for a bare `?`.
-    fn entry_tail(&self, key: NodeId, value: NodeId) -> Option<NodeId> {
-        if self.has_value(key, value) {
+    fn entry_tail(&self, key: NodeId, value: NodeId, indent: usize) -> Option<NodeId> {
+        if self.has_value(key, value, indent) {
             Some(value)
         } else if self.is_empty(key) {
             None
@@ -86,7 +97,7 @@ impl Plan<'_> {
                         return Last::Leaf(id, owner_col);
                     };
                     owner_col = self.node(id).indent().unwrap_or(owner_col);
-                    match self.entry_tail(k, v) {
+                    match self.entry_tail(k, v, owner_col) {
                         Some(tail) => id = tail,
                         None => return Last::Question(k),
                     }

@@ -78,7 +78,7 @@ impl Plan<'_> {
                         .comments()
                         .key_line(self.tree(), key, map)
                         .is_ok_and(|l| !l.explicit);
-                    if !plain_key || !self.has_value(key, id) {
+                    if !plain_key || !self.has_value(key, id, m.indent().unwrap_or(0)) {
                         return Err(Error::Unsupported {
                             path: path.prefix(at),
                             line,
