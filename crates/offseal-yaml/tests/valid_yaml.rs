@@ -187,3 +187,14 @@ fn an_explicit_key_without_a_value_does_not_take_a_colon_of_an_outer_key() {
         "a:\n  ? w\n  : old\n  ? k\n  : \"a: b # c\"\n  \n:  ? t\n"
     );
 }
+
+/// Found by the stricter fuzz target: the same with a bare `?`, whose empty key the parser puts
+/// at that outer `:`.
+#[test]
+fn a_bare_question_mark_does_not_take_a_colon_of_an_outer_key() {
+    let input = "a:\n ? 1\n ?\n\n:\n ? 1\nb: 1\n";
+    assert_eq!(
+        edit(input, &[Edit::set(path("a").join_key("~"), "yes")]),
+        "a:\n ? 1\n ?\n : \"yes\"\n\n:\n ? 1\nb: 1\n"
+    );
+}

@@ -57,7 +57,14 @@ impl Plan<'_> {
         }
         let src = self.src;
         let node = self.node(value);
-        let key_end = self.node(key).end();
+        let mut key_end = self.node(key).end();
+        if self.is_empty(key) {
+            // The empty key of a bare `?` sits at the next token, which may be the `:` of an
+            // outer key: its own line is that of the `?`.
+            if let Some((_, end)) = self.doc.comments().question_line(key_end) {
+                key_end = end;
+            }
+        }
         // In a block mapping the value indicator is followed by white space (`:x` starts a key);
         // it is on the key's line, or starts a line at the key column (after `? key`).
         find_colon(src, key_end).is_some_and(|colon| {
