@@ -198,3 +198,18 @@ fn a_bare_question_mark_does_not_take_a_colon_of_an_outer_key() {
         "a:\n ? 1\n ?\n : \"yes\"\n\n:\n ? 1\nb: 1\n"
     );
 }
+
+/// Found by the stricter fuzz target: a block scalar *key* ending the file in a line of spaces.
+/// Moving that line would change the key as the parser reads it, so a value for it is refused.
+#[test]
+fn a_block_scalar_key_ending_in_a_line_of_spaces_keeps_its_name() {
+    let input = "a:\n  ? |+\n   ";
+    let doc = Document::parse(input.as_bytes()).unwrap();
+    let key = Path::from_keys(["a".to_owned(), "\n".to_owned()]);
+    assert_eq!(doc.get(&key).unwrap().unwrap().value, "");
+    let err = doc.edit(&[Edit::set(key, "v")]).unwrap_err();
+    assert!(
+        matches!(err, Error::BlockScalarAtEof { line: 2, .. }),
+        "{err}"
+    );
+}

@@ -175,7 +175,9 @@ impl Plan<'_> {
                         && tree.node(leaf).style() == Some(style);
                     same.then(|| tree.value(leaf).map(str::to_owned)).flatten()
                 });
-            let Some(value) = value else {
+            // A key that would read differently is not renamed: the path would lead nowhere.
+            let renamed_key = self.tree().value(leaf) != value.as_deref() && self.is_key(leaf);
+            let Some(value) = value.filter(|_| !renamed_key) else {
                 return Err(Error::BlockScalarAtEof {
                     path: path.clone(),
                     line: header_line,
@@ -184,6 +186,13 @@ impl Plan<'_> {
             self.expected.replace_scalar(leaf, &value, style);
         }
         Ok(offset)
+    }
+
+    /// Whether a node is a mapping key (a search of every mapping: only for rare cases).
+    fn is_key(&self, id: NodeId) -> bool {
+        let tree = self.tree();
+        tree.all()
+            .any(|(map, _)| tree.entries(map).iter().any(|&(k, _)| k == id))
     }
 
     /// Whether a node has no text: an empty scalar (null) that the parser made up.
