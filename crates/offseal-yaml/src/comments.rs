@@ -67,9 +67,10 @@ impl<'a> Comments<'a> {
         map: NodeId,
     ) -> Result<KeyLine, &'static str> {
         let node = tree.node(key);
+        let header = tree.header(key);
         self.key_line_at(KeyAt {
-            start: tree.header(key).map_or(node.start(), |(h, _)| h),
-            empty: node.start() == node.end(),
+            start: header.map_or(node.start(), |(h, _)| h),
+            empty: node.start() == node.end() && header.is_none(),
             flow: tree.node(map).is_flow_map(),
             column: tree.node(map).indent(),
         })

@@ -346,7 +346,7 @@ impl<'s> Reader<'s, '_> {
                     self.content.note(self.src, item.start, item.end, style);
                     self.last_key = KeyAt {
                         start: header.map_or(item.start, |(h, _)| h),
-                        empty: item.start == item.end,
+                        empty: item.start == item.end && header.is_none(),
                         flow: false,
                         column: item.indent,
                     };

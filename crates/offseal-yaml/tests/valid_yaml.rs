@@ -213,3 +213,20 @@ fn a_block_scalar_key_ending_in_a_line_of_spaces_keeps_its_name() {
         "{err}"
     );
 }
+
+/// Found by the stricter fuzz target: an empty block scalar key (`? |`) ends at the start of
+/// the next line, so an outer key's `:` there looked like its value indicator.
+#[test]
+fn an_empty_block_scalar_key_does_not_take_a_colon_of_an_outer_key() {
+    let key = Path::from_keys(["a".to_owned(), String::new()]);
+    for (input, expected) in [
+        ("a:\n  ? |\n:", "a:\n  ? |\n  : \"yes\"\n:"),
+        ("a:\n  ?\n  ? |\n:", "a:\n  ?\n  ? |\n  : \"yes\"\n:"),
+    ] {
+        assert_eq!(edit(input, &[Edit::set(key.clone(), "yes")]), expected);
+        edit(
+            input,
+            &[Edit::comment(key.clone(), "offseal:", "offseal: x")],
+        );
+    }
+}

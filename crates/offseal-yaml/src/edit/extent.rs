@@ -69,7 +69,9 @@ impl Plan<'_> {
         // it is on the key's line, or starts a line at the key column (after `? key`).
         find_colon(src, key_end).is_some_and(|colon| {
             let line_start = text::line_start(src, colon);
-            let placed = line_start <= key_end
+            // A block scalar key ends at the start of the line after it, never with a `:`.
+            let block = matches!(self.node(key).style(), Some(Style::Literal | Style::Folded));
+            let placed = line_start <= key_end && !block
                 || colon - line_start == indent
                     && src
                         .get(line_start..colon)
