@@ -230,3 +230,20 @@ fn an_empty_block_scalar_key_does_not_take_a_colon_of_an_outer_key() {
         );
     }
 }
+
+/// Found by the stricter fuzz target: a block mapping as an explicit key (`? :`) ends at the
+/// next token, which was an outer key's `:`.
+#[test]
+fn a_block_collection_key_does_not_take_a_colon_of_an_outer_key() {
+    let input = "external_secrets:\n ? :\n:";
+    assert_eq!(
+        edit(
+            input,
+            &[Edit::set(
+                path("external_secrets.keyvault_credentials.client_id"),
+                "AgB4"
+            )]
+        ),
+        "external_secrets:\n ? :\n keyvault_credentials:\n  client_id: AgB4\n:"
+    );
+}

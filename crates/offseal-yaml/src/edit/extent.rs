@@ -69,8 +69,16 @@ impl Plan<'_> {
         // it is on the key's line, or starts a line at the key column (after `? key`).
         find_colon(src, key_end).is_some_and(|colon| {
             let line_start = text::line_start(src, colon);
-            // A block scalar key ends at the start of the line after it, never with a `:`.
-            let block = matches!(self.node(key).style(), Some(Style::Literal | Style::Folded));
+            // A block scalar or block collection key (after a `?`) ends at the start of a line
+            // after it, or at the next token; its `:` is never on its line.
+            let block = matches!(
+                self.node(key).kind,
+                Kind::Scalar {
+                    style: Style::Literal | Style::Folded,
+                    ..
+                } | Kind::Map { flow: false, .. }
+                    | Kind::Seq { flow: false, .. }
+            );
             let placed = line_start <= key_end && !block
                 || colon - line_start == indent
                     && src
