@@ -2,14 +2,17 @@
 //! queried and edited at a path taken from the document itself and at the main job's
 //! `external_secrets.keyvault_credentials.client_id`.
 //!
-//! A refusal (`Err`) is fine; a panic is a bug, and so is an edit that succeeds but whose
-//! output does not parse, does not read back as the edit said, or changes again when the same
-//! edit is applied to it a second time.
+//! A documented refusal (`Err` naming what is not supported) is fine; a panic is a bug, and so
+//! is an edit that succeeds but whose output does not parse, does not read back as the edit
+//! said, or changes again when the same edit is applied to it a second time. So is the
+//! editor's own safety net going off: [`Error::Verify`] (the result did not read back as
+//! planned) and [`Error::ConflictingEdits`] (planned splices overlap; the target never gives
+//! edits that conflict) mean the editor planned a wrong edit of a file it parsed.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use offseal_yaml::{Document, Edit, Path, Segment};
+use offseal_yaml::{Document, Edit, Error, Path, Segment};
 
 /// The value the main job writes: `offseal values` sets it to a sealed client id.
 const MAIN_JOB_PATH: &str = "external_secrets.keyvault_credentials.client_id";
@@ -70,9 +73,16 @@ fuzz_target!(|data: &[u8]| {
 /// A removed comment is not checked that way: removing one marked line lets the next marked
 /// line of the same comment block (if any) be read, and removed by a second removal.
 fn check(doc: &Document, edits: &[Edit]) {
-    let Ok(output) = doc.edit(edits) else {
-        return;
+    let output = match doc.edit(edits) {
+        Ok(output) => output,
+        Err(e @ (Error::Verify { .. } | Error::ConflictingEdits { .. })) => {
+            panic!("a valid file was refused by the editor's own check: {e} ({edits:?})")
+        }
+        Err(_) => return,
     };
+    if let [Edit::SetComment { .. }] = edits {
+        one_line_changed(doc.source().as_bytes(), &output);
+    }
     let edited = match Document::parse(&output) {
         Ok(edited) => edited,
         Err(e) => panic!("the editor's output does not parse: {e}"),
@@ -98,4 +108,29 @@ fn check(doc: &Document, edits: &[Edit]) {
         Ok(again) => assert!(again == output, "a second identical edit changed the file"),
         Err(e) => panic!("a second identical edit was refused: {e}"),
     }
+}
+
+/// A comment edit alone changes one line: it inserts, replaces or removes a single line and
+/// leaves every other byte as it was.
+fn one_line_changed(input: &[u8], output: &[u8]) {
+    let prefix = input
+        .iter()
+        .zip(output)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let rest = input.len().min(output.len()) - prefix;
+    let suffix = input
+        .iter()
+        .rev()
+        .zip(output.iter().rev())
+        .take(rest)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let removed = &input[prefix..input.len() - suffix];
+    let added = &output[prefix..output.len() - suffix];
+    let breaks = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
+    assert!(
+        breaks(removed) <= 1 && breaks(added) <= 1,
+        "a comment edit changed more than one line"
+    );
 }

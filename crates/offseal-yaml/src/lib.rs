@@ -25,7 +25,11 @@
 //! and setting it adds an explicit key to the mapping, which overrides the merged value.
 //!
 //! An explicit key without a value (`? key` and no `:`) is null; setting it writes the value
-//! on a line of its own after the key (`: value`), in a block mapping.
+//! on a line of its own after the key (`: value`), in a block mapping. A comment above an
+//! explicit key (`? key`, a bare `?`, or `? |` with a block scalar key) goes above its `?`.
+//!
+//! A block scalar that ends the file in a line of spaces with no line break: libyaml takes no
+//! text from that line when it cannot be content, and new keys go before it.
 //!
 //! ```
 //! use offseal_yaml::{Document, Edit, Path};

@@ -410,12 +410,6 @@ impl Tree {
         matches!(self.node(id).kind, Kind::Map { flow: true, entries, .. } if entries.is_empty())
     }
 
-    /// Whether a `#` that starts a line's text at `pos` begins a comment (see
-    /// [`Content::is_comment_at`]).
-    pub(crate) fn is_comment_at(&self, pos: usize) -> bool {
-        self.content.is_comment_at(pos)
-    }
-
     pub(crate) fn content(&self) -> &Content {
         &self.content
     }
@@ -594,7 +588,9 @@ impl<'s> Iterator for Items<'s> {
                     let style = Style::from(style);
                     let header = if matches!(style, Style::Literal | Style::Folded) {
                         let from = node_tag_end(&span).unwrap_or(0).max(last_end);
+                        // The span of a block scalar without content lines starts at its header.
                         find_block_header(self.src, from, start)
+                            .or_else(|| find_block_header(self.src, start, start + 1))
                     } else {
                         None
                     };
@@ -894,7 +890,10 @@ mod tests {
         let src = "a: |\n  # text\nb: x\n# comment\nc: \"q\n  # text\"\n";
         let tree = Tree::parse(src.to_owned()).unwrap();
         let hashes: Vec<usize> = src.match_indices('#').map(|(i, _)| i).collect();
-        let comments: Vec<bool> = hashes.iter().map(|&i| tree.is_comment_at(i)).collect();
+        let comments: Vec<bool> = hashes
+            .iter()
+            .map(|&i| tree.content().is_comment_at(i))
+            .collect();
         assert_eq!(comments, [false, true, false]);
     }
 }

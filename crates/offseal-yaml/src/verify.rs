@@ -6,7 +6,7 @@
 //! one parse and no memory beyond the parser's. Only when something differs is the edited text
 //! parsed into a tree, to name where ([`Expected::differences`]).
 
-use crate::comments::Comments;
+use crate::comments::{Comments, KeyAt};
 use crate::locate::MAX_PATH_LEN;
 use crate::path::{Path, Segment};
 use crate::tree::{Content, Item, ItemKind, Items, Kind, NodeId, Style, Tree};
@@ -233,7 +233,12 @@ impl<'t> Expected<'t> {
             content: Content::default(),
             steps: Vec::new(),
             in_key: 0,
-            last_start: 0,
+            last_key: KeyAt {
+                start: 0,
+                empty: false,
+                flow: false,
+                column: None,
+            },
             failed: false,
             probes: comments.iter().map(|(path, _)| Probe::new(path)).collect(),
         };
@@ -252,8 +257,7 @@ impl<'t> Expected<'t> {
             .iter()
             .zip(comments)
             .map(|(probe, (_, marker))| {
-                let (start, flow) = probe.found()?;
-                let line = notes.key_line_at(start, flow).ok()?;
+                let line = notes.key_line_at(probe.found()?).ok()?;
                 let above = notes.marked_comment_above(line.start, line.indent, marker, None)?;
                 notes.comment_text(&above, marker).map(str::to_owned)
             });
@@ -327,8 +331,8 @@ struct Reader<'s, 'e> {
     steps: Vec<Option<&'e str>>,
     /// How many keys the current node is inside (a key's own mappings are not on any path).
     in_key: usize,
-    /// Start of the last scalar read.
-    last_start: usize,
+    /// Where the last scalar read starts.
+    last_key: KeyAt,
     failed: bool,
     probes: Vec<Probe<'e>>,
 }
@@ -338,9 +342,14 @@ impl<'s> Reader<'s, '_> {
     fn next(&mut self) -> Option<Item<'s>> {
         match self.items.next()? {
             Ok(item) => {
-                if let ItemKind::Scalar { style, .. } = item.kind {
+                if let ItemKind::Scalar { style, header, .. } = item.kind {
                     self.content.note(self.src, item.start, item.end, style);
-                    self.last_start = item.start;
+                    self.last_key = KeyAt {
+                        start: header.map_or(item.start, |(h, _)| h),
+                        empty: item.start == item.end && header.is_none(),
+                        flow: false,
+                        column: item.indent,
+                    };
                 }
                 Some(item)
             }
@@ -373,7 +382,10 @@ impl<'s> Reader<'s, '_> {
                 *hits += 1;
             }
             if depth == keys.len() {
-                probe.key = Some((self.last_start, flow));
+                probe.key = Some(KeyAt {
+                    flow,
+                    ..self.last_key
+                });
             }
         }
     }
@@ -385,8 +397,8 @@ struct Probe<'p> {
     keys: Option<Vec<&'p str>>,
     /// How many keys were read at each length of the path.
     hits: Vec<u32>,
-    /// The key's start, and whether its mapping is a flow mapping.
-    key: Option<(usize, bool)>,
+    /// Where the key is, once read.
+    key: Option<KeyAt>,
 }
 
 impl<'p> Probe<'p> {
@@ -408,7 +420,7 @@ impl<'p> Probe<'p> {
 
     /// The key, if the path leads to it alone, as a walk from the root finds it: one key at
     /// each step (a second one is a duplicate key).
-    fn found(&self) -> Option<(usize, bool)> {
+    fn found(&self) -> Option<KeyAt> {
         let walkable = !self.hits.is_empty()
             && self.hits.len() <= MAX_PATH_LEN
             && self.hits.iter().all(|&h| h == 1);

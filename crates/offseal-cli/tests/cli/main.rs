@@ -22,5 +22,6 @@ mod special_files;
 mod unseal;
 mod url;
 mod values;
+mod values_block_scalar_end;
 mod values_cases;
 mod verify;

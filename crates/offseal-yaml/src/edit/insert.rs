@@ -73,7 +73,12 @@ impl Plan<'_> {
                             line: m.line(),
                         });
                     }
-                    if self.doc.comments().key_line(self.tree(), key, map).is_err() {
+                    let plain_key = self
+                        .doc
+                        .comments()
+                        .key_line(self.tree(), key, map)
+                        .is_ok_and(|l| !l.explicit);
+                    if !plain_key || !self.has_value(key, id, m.indent().unwrap_or(0)) {
                         return Err(Error::Unsupported {
                             path: path.prefix(at),
                             line,

@@ -102,7 +102,7 @@ impl Plan<'_> {
             _ if node.start() == node.end() => {
                 if let Kind::Map { flow: false, .. } = self.node(map).kind
                     && let Some(indent) = self.node(map).indent()
-                    && !self.has_value(key, id)
+                    && !self.has_value(key, id, indent)
                 {
                     // An explicit key without a value (`? key` and no `:`): the value goes on a
                     // line of its own after the key's text, at the `?`'s column.
