@@ -65,7 +65,8 @@ fn test_unpacked(paths: &Paths, version: &str, unpacked: &Path) -> Result<bool> 
             )
         })
         .collect();
-    // One target directory for the three, kept between runs: the dependencies build once.
+    // Its own target directory, kept between runs: the packages' binaries must not overwrite
+    // the workspace's (`target/debug/offseal`), which later steps run.
     let target = paths.target.join("package-test");
     for (index, (name, dir)) in CRATES.iter().zip(&dirs).enumerate() {
         for file in REQUIRED {
@@ -101,13 +102,13 @@ fn test_unpacked(paths: &Paths, version: &str, unpacked: &Path) -> Result<bool> 
     // Installed binaries must start as fast as the repository's build: AWS-LC without its
     // CPU-jitter source (~30 ms a process) and the workspace's release profile. Both installs run
     // from outside the repository, as a user's would; `--version` reports the entropy source.
-    // The target directory is shared so that dependencies build once.
     let clone = install(
-        paths,
         "from the clone (README: cargo install --locked --path crates/offseal-cli)",
         Command::new(cargo_program())
             .args(["install", "--locked", "--path"])
             .arg(paths.root.join("crates/offseal-cli")),
+        // The same build as the workspace's `cargo build --release` (`cargo xtask bench`).
+        &paths.target,
         &unpacked.join("install-clone"),
     )?;
     // Not --locked: the package's lock file names offseal-core and offseal-yaml on crates.io,
@@ -121,9 +122,10 @@ fn test_unpacked(paths: &Paths, version: &str, unpacked: &Path) -> Result<bool> 
         from_package.args(["--config", patch]);
     }
     let package = install(
-        paths,
         "from the package, as from crates.io (README's variables)",
         &mut from_package,
+        // Its own: this `offseal` must not replace the workspace's `target/release/offseal`.
+        &paths.target.join("install-package"),
         &unpacked.join("install-package"),
     )?;
     let mut passed = true;
@@ -148,7 +150,7 @@ const CRATES_IO_INSTALL_ENV: [(&str, &str); 3] = [
 
 /// Runs `cmd` (a `cargo install`) into `root` from a directory outside the workspace, with
 /// none of the settings `cargo xtask` itself inherits; returns the installed `offseal --version`.
-fn install(paths: &Paths, what: &str, cmd: &mut Command, root: &Path) -> Result<String> {
+fn install(what: &str, cmd: &mut Command, target_dir: &Path, root: &Path) -> Result<String> {
     let outside = root.with_extension("cwd");
     fs::create_dir_all(&outside).with_context(|| format!("cannot create {}", outside.display()))?;
     // `cargo run` passes the workspace's [env] (the jitter setting) to xtask: a child must
@@ -164,7 +166,7 @@ fn install(paths: &Paths, what: &str, cmd: &mut Command, root: &Path) -> Result<
             .arg("--root")
             .arg(root)
             .arg("--target-dir")
-            .arg(paths.target.join("install")),
+            .arg(target_dir),
         &format!("cargo install {what}"),
     )?;
     let exe = root.join("bin").join("offseal");
