@@ -43,12 +43,13 @@ pub(crate) fn run() -> Result<bool> {
 
     // Outside the workspace, so that cargo does not take the packages for its members.
     let unpacked = std::env::temp_dir().join(format!("offseal-package-{}", std::process::id()));
-    let outcome = test_unpacked(&paths, &version, &unpacked);
+    let outcome = check_packages(&paths, &version, &unpacked);
     fs::remove_dir_all(&unpacked).ok();
     outcome
 }
 
-fn test_unpacked(paths: &Paths, version: &str, unpacked: &Path) -> Result<bool> {
+/// Unpacks the packages into `unpacked`, tests each there, installs `offseal` both ways.
+fn check_packages(paths: &Paths, version: &str, unpacked: &Path) -> Result<bool> {
     fs::create_dir_all(unpacked)
         .with_context(|| format!("cannot create {}", unpacked.display()))?;
     let dirs: Vec<PathBuf> = CRATES
