@@ -41,8 +41,11 @@ pub(crate) fn run() -> Result<bool> {
         "cargo package --workspace",
     )?;
 
-    // Outside the workspace, so that cargo does not take the packages for its members.
-    let unpacked = std::env::temp_dir().join(format!("offseal-package-{}", std::process::id()));
+    // Outside the workspace, so that cargo does not take the packages for its members. Always
+    // the same place: the tests' builds are kept between runs, and a test binary that cargo
+    // finds fresh holds the path it was built at (`CARGO_MANIFEST_DIR`).
+    let unpacked = std::env::temp_dir().join("offseal-package-check");
+    fs::remove_dir_all(&unpacked).ok();
     let outcome = check_packages(&paths, &version, &unpacked);
     fs::remove_dir_all(&unpacked).ok();
     outcome
