@@ -5,6 +5,7 @@
 mod bench;
 mod fuzz;
 mod interop;
+mod package;
 mod paths;
 mod peers;
 mod process;
@@ -34,6 +35,8 @@ fn main() -> ExitCode {
             },
             _ => usage_error(&format!("`fuzz` takes only --seconds N, got {rest:?}")),
         },
+        Some("package") if rest.is_empty() => finish(package::run()),
+        Some("package") => usage_error(&format!("`package` takes no arguments, got {rest:?}")),
         Some("help" | "-h" | "--help") => {
             print_help();
             ExitCode::SUCCESS
@@ -89,6 +92,8 @@ Tasks:
   fuzz     Build the cargo-fuzz targets of fuzz/ (installing cargo-fuzz if missing) and run
            each for {seconds} s over its corpus, seeded from testdata/; fails on any crash, naming
            the target and the saved input. --seconds N: N s per target (see FUZZING.md)
+  package  `cargo package --workspace`, then test each packaged crate alone, outside the
+           workspace (its tests, doctests and examples may use only what it ships)
   help     Print this help",
         seconds = fuzz::DEFAULT_SECONDS
     );

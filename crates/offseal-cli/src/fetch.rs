@@ -6,6 +6,7 @@
 //! an `https://` fetch never follows a redirect to plain http, and an `http://` fetch works but
 //! warns on stderr.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -78,6 +79,10 @@ pub(crate) fn http_get(url: &str, limit: Limit) -> Result<Vec<u8>> {
         .tls_config(
             TlsConfig::builder()
                 .root_certs(RootCerts::PlatformVerifier)
+                // AWS-LC, which the RSA backend links anyway: one C crypto library.
+                .unversioned_rustls_crypto_provider(Arc::new(
+                    rustls::crypto::aws_lc_rs::default_provider(),
+                ))
                 .build(),
         )
         .build()

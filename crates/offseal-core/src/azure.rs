@@ -131,6 +131,22 @@ impl AzCredentials {
     /// [`Error::InvalidCredentials`] when the input is empty, UTF-16, not JSON, not an
     /// object, holds more than one JSON value or trailing data, has none of the fields of
     /// either shape, repeats a field, has a field that is not a string or is empty, or gives
+    ///
+    /// ```
+    /// use offseal_core::azure::{AzCredentials, Credentials};
+    ///
+    /// let az = AzCredentials::from_json(br#"{"appId": "0b7ff3c4-6f8e-4c49-9a5c-3b8e2f1d9a10",
+    ///     "password": "s3cret", "tenant": "d93d3d23-50e3-46db-b3ad-8c6c281b431e"}"#)?;
+    /// let (Some(id), Some(secret)) = (az.app_id, az.password) else { unreachable!() };
+    /// let credentials = Credentials::new(id, secret, az.tenant)?;
+    /// assert_eq!(credentials.tenant_id(), Some("d93d3d23-50e3-46db-b3ad-8c6c281b431e"));
+    /// // Debug output never shows a secret.
+    /// assert!(!format!("{credentials:?}").contains("s3cret"));
+    ///
+    /// let error = AzCredentials::from_json(br#"{"appId": 7}"#).unwrap_err().to_string();
+    /// assert!(error.contains("appId") && !error.contains('7'), "{error}");
+    /// # Ok::<(), offseal_core::Error>(())
+    /// ```
     /// one part in both shapes with different values. The message names fields and
     /// positions, never a value.
     pub fn from_json(bytes: &[u8]) -> Result<AzCredentials> {

@@ -50,6 +50,24 @@ pub enum Validity {
 }
 
 /// A parsed certificate (or bare public key) holding an RSA key of 2048 to 8192 bits.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use offseal_core::{Certificate, Validity};
+///
+/// let pem = include_bytes!("../fixtures/controller-4096.crt.pem");
+/// let cert = Certificate::parse(pem, "controller.crt")?;
+/// assert_eq!(cert.bits(), 4096);
+/// // kubeseal's key fingerprint, which `offseal cert` prints and provenance comments record.
+/// assert_eq!(cert.fingerprint(), "SHA256:NfQ6GANZ5ZSZ45GsFMFEsYJbj4rlqJiSarri7KWL6ns");
+/// // Valid for ten years from 2026-11-30.
+/// let in_2040 = SystemTime::UNIX_EPOCH + Duration::from_secs(2_208_988_800);
+/// assert_eq!(cert.validity_at(in_2040), Validity::Expired);
+/// assert!(cert.sealing_key(in_2040).is_err(), "expired certificates are refused");
+///
+/// assert!(Certificate::parse(b"not a certificate", "junk.pem").is_err());
+/// # Ok::<(), offseal_core::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Certificate {
     source_name: String,
@@ -227,6 +245,17 @@ impl std::fmt::Debug for Certificate {
 }
 
 /// The public key values are sealed with. Cheap to clone and to share across threads.
+///
+/// ```
+/// # use std::time::SystemTime;
+/// use offseal_core::SealingKey;
+///
+/// let cert = include_bytes!("../fixtures/controller-3072.crt.pem");
+/// let key = SealingKey::from_certificate(cert, "controller.crt", SystemTime::now())?;
+/// assert_eq!((key.bits(), key.size()), (3072, 384));
+/// assert!(key.fingerprint().starts_with("SHA256:"));
+/// # Ok::<(), offseal_core::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct SealingKey(Arc<SealingKeyInner>);
 

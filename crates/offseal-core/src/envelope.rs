@@ -34,6 +34,22 @@ const TAG_LEN: usize = 16;
 /// Parsing needs no private key: it checks the length prefix, that the RSA block is all there
 /// and that at least a GCM tag follows. [`Envelope::check_key_size`] then tells whether the RSA
 /// block fits a given certificate's key, which is how a values file is linted offline.
+///
+/// ```
+/// # use std::time::SystemTime;
+/// use offseal_core::{Envelope, Error, SealingKey, Target};
+///
+/// let cert = include_bytes!("../fixtures/controller-4096.crt.pem");
+/// let key = SealingKey::from_certificate(cert, "controller.crt", SystemTime::now())?;
+/// let sealed = offseal_core::seal(&key, &Target::cluster_wide(), b"value")?;
+///
+/// let envelope = Envelope::from_base64(&sealed)?;
+/// assert_eq!(envelope.rsa_size(), 512);
+/// assert!(envelope.check_key_size(key.size()).is_ok());
+/// assert!(envelope.check_key_size(256).is_err(), "sealed for another key size");
+/// assert!(matches!(Envelope::parse(&[0, 9, 1]), Err(Error::Malformed(_))));
+/// # Ok::<(), offseal_core::Error>(())
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Envelope {
     bytes: Vec<u8>,

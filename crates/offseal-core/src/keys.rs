@@ -20,6 +20,18 @@ use crate::scope::Target;
 use crate::{kube, pem};
 
 /// A set of private keys; opening a value tries each, as the controller does.
+///
+/// ```
+/// use offseal_core::UnsealingKeys;
+///
+/// let old = include_bytes!("../fixtures/controller-2048.key.pem");
+/// let new = include_bytes!("../fixtures/controller-4096.key.pem");
+/// let keys = UnsealingKeys::from_sources([("old.key", &old[..]), ("new.key", &new[..])])?;
+/// assert_eq!(keys.len(), 2);
+/// assert!(keys.fingerprints().all(|f| f.starts_with("SHA256:")));
+/// assert!(UnsealingKeys::from_sources([("junk.key", &b"junk"[..])]).is_err());
+/// # Ok::<(), offseal_core::Error>(())
+/// ```
 #[derive(Default)]
 pub struct UnsealingKeys {
     keys: Vec<RsaPrivateKey>,

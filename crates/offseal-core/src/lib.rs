@@ -16,13 +16,13 @@
 //! use std::time::SystemTime;
 //! use offseal_core::{SealingKey, Target, UnsealingKeys, secrecy::ExposeSecret};
 //!
-//! let cert = include_bytes!("../../../testdata/keys/controller-2048.crt.pem");
+//! let cert = include_bytes!("../fixtures/controller-2048.crt.pem");
 //! let key = SealingKey::from_certificate(cert, "controller.crt", SystemTime::now())?;
 //! let target = Target::strict("tenant-a", "azure-keyvault-credentials")?;
 //!
 //! let sealed = offseal_core::seal(&key, &target, b"client secret")?;
 //!
-//! let private = include_bytes!("../../../testdata/keys/controller-2048.key.pem");
+//! let private = include_bytes!("../fixtures/controller-2048.key.pem");
 //! let keys = UnsealingKeys::from_sources([("controller.key", &private[..])])?;
 //! let opened = offseal_core::open(&keys, &target, &sealed)?;
 //! assert_eq!(opened.expose_secret(), b"client secret");
@@ -82,6 +82,23 @@ pub use serde_json;
 
 /// Seals `plaintext` for `target` with `key`; returns the base64 value the controller opens.
 ///
+/// ```
+/// # use std::time::SystemTime;
+/// use offseal_core::{Envelope, SealingKey, Target};
+///
+/// let cert = include_bytes!("../fixtures/controller-2048.crt.pem");
+/// let key = SealingKey::from_certificate(cert, "controller.crt", SystemTime::now())?;
+/// let target = Target::strict("tenant-a", "app")?;
+///
+/// let sealed = offseal_core::seal(&key, &target, b"s3cret")?;
+/// // Fresh session keys each time: the same value never seals to the same text.
+/// assert_ne!(sealed, offseal_core::seal(&key, &target, b"s3cret")?);
+/// let envelope = Envelope::from_base64(&sealed)?;
+/// assert_eq!(envelope.rsa_size(), 256); // a 2048-bit key's RSA block
+/// assert_eq!(envelope.plaintext_len(), 6);
+/// # Ok::<(), offseal_core::Error>(())
+/// ```
+///
 /// # Errors
 /// Only if the operating system's random number generator fails.
 pub fn seal(key: &SealingKey, target: &Target, plaintext: &[u8]) -> Result<String> {
@@ -89,6 +106,30 @@ pub fn seal(key: &SealingKey, target: &Target, plaintext: &[u8]) -> Result<Strin
 }
 
 /// Opens a base64 sealed value for `target` with any of `keys`.
+///
+/// ```
+/// # use std::time::SystemTime;
+/// use offseal_core::secrecy::ExposeSecret as _;
+/// use offseal_core::{Error, SealingKey, Target, UnsealingKeys};
+///
+/// let cert = include_bytes!("../fixtures/controller-2048.crt.pem");
+/// let key = SealingKey::from_certificate(cert, "controller.crt", SystemTime::now())?;
+/// let sealed = offseal_core::seal(&key, &Target::namespace_wide("tenant-a")?, b"s3cret")?;
+///
+/// let private = include_bytes!("../fixtures/controller-2048.key.pem");
+/// let keys = UnsealingKeys::from_sources([("controller.key", &private[..])])?;
+/// // Namespace-wide: any name in the namespace opens it, another namespace does not.
+/// let opened = offseal_core::open(&keys, &Target::strict("tenant-a", "any")?, &sealed);
+/// assert!(opened.is_err(), "strict is another label");
+/// let opened = offseal_core::open(&keys, &Target::namespace_wide("tenant-a")?, &sealed)?;
+/// assert_eq!(opened.expose_secret(), b"s3cret");
+/// assert!(matches!(
+///     offseal_core::open(&keys, &Target::namespace_wide("tenant-b")?, &sealed),
+///     Err(Error::NoKeyCouldDecrypt)
+/// ));
+/// assert!(offseal_core::open(&keys, &Target::namespace_wide("tenant-a")?, "not base64!").is_err());
+/// # Ok::<(), offseal_core::Error>(())
+/// ```
 ///
 /// # Errors
 /// [`Error::Base64`] or [`Error::Malformed`] for a value that is not sealed data, and

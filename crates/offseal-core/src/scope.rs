@@ -83,6 +83,19 @@ impl FromStr for Scope {
 ///
 /// Built only through [`Target::new`], which checks that the scope has what it needs and that
 /// Kubernetes would accept the names — a value sealed for an impossible name can never be opened.
+///
+/// ```
+/// use offseal_core::{Error, Scope, Target};
+///
+/// // The scope is the OAEP label the controller opens the value with.
+/// assert_eq!(Target::strict("tenant-a", "creds")?.label(), b"tenant-a/creds");
+/// assert_eq!(Target::namespace_wide("tenant-a")?.label(), b"tenant-a");
+/// assert_eq!(Target::cluster_wide().label(), b"");
+///
+/// assert!(matches!(Target::new(Scope::Strict, Some("tenant-a"), None), Err(Error::MissingName { .. })));
+/// assert!(matches!(Target::strict("Tenant_A", "creds"), Err(Error::InvalidName { .. })));
+/// # Ok::<(), offseal_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Target {
     scope: Scope,

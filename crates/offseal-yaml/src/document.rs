@@ -79,6 +79,21 @@ pub struct Found {
 /// A parsed single-document YAML file that owns its source text.
 ///
 /// `Debug` does not show the source (it holds secrets).
+///
+/// ```
+/// use offseal_yaml::{Document, Path, Style};
+///
+/// let doc = Document::parse(b"db:\n  password: \"AgB4\"\n  port: 5432\n")?;
+/// let password = doc.get(&Path::parse("db.password")?)?.expect("present");
+/// assert_eq!((password.value.as_str(), password.line, password.style), ("AgB4", 2, Style::DoubleQuoted));
+/// assert_eq!(doc.get(&Path::parse("db.user")?)?, None);
+/// assert_eq!(doc.scalars().len(), 2);
+/// // Debug output never shows the text (it may hold secrets).
+/// assert!(!format!("{doc:?}").contains("AgB4"));
+///
+/// assert!(Document::parse(b"a: 1\n---\nb: 2\n").is_err(), "several documents");
+/// # Ok::<(), offseal_yaml::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Document {
     tree: Tree,

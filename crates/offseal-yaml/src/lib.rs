@@ -125,6 +125,21 @@ pub use path::{Path, Segment};
 /// Parses `input`, applies all `edits` at once and returns the new file
 /// (see [`Document::edit`]).
 ///
+/// ```
+/// use offseal_yaml::{Edit, Error, Path, set_scalars};
+///
+/// let input = b"image:\r\n  tag: v1.0   # pinned\r\n  pull: Always\r\n";
+/// let (tag, pull) = (Path::parse("image.tag")?, Path::parse("image.pull")?);
+/// let output = set_scalars(input, &[Edit::set(tag.clone(), "v1.1"), Edit::set(pull, "1.1")])?;
+/// // The comment and the CRLF line endings stay; a string YAML would read as a number is quoted.
+/// assert_eq!(output, b"image:\r\n  tag: v1.1   # pinned\r\n  pull: \"1.1\"\r\n");
+///
+/// // Refusals name the path and the lines, never a value.
+/// let error = set_scalars(b"image: {tag: a}\nimage: b\n", &[Edit::set(tag, "x")]).unwrap_err();
+/// assert!(matches!(error, Error::DuplicateKey { first_line: 1, second_line: 2, .. }));
+/// # Ok::<(), offseal_yaml::Error>(())
+/// ```
+///
 /// # Errors
 ///
 /// Those of [`Document::parse`] and [`Document::edit`].

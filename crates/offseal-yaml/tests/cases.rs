@@ -21,8 +21,13 @@ struct Case {
 
 fn cases() -> Vec<Case> {
     let root = FsPath::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
-    offseal_testkit::case_dirs(&root)
-        .into_iter()
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .collect();
+    dirs.sort();
+    dirs.into_iter()
         .map(|dir| Case {
             name: dir.file_name().unwrap().to_string_lossy().into_owned(),
             input: fs::read(dir.join("in.yaml")).unwrap_or_else(|e| panic!("{dir:?}: {e}")),

@@ -8,17 +8,34 @@ mod kubeseal;
 
 pub(crate) use kubeseal::{KubesealArgs, KubesealCli};
 
-/// The version, and which RSA implementation this build uses.
-const VERSION: &str = if cfg!(feature = "aws-lc") {
-    concat!(env!("CARGO_PKG_VERSION"), " (RSA: aws-lc)")
-} else {
-    concat!(env!("CARGO_PKG_VERSION"), " (RSA: rust)")
-};
+/// The version, which RSA implementation this build uses, and what seeds AWS-LC's generator
+/// (linked for TLS in every build): the OS when AWS-LC was built with
+/// `AWS_LC_SYS_NO_JITTER_ENTROPY=1`, else its CPU-jitter source, which adds ~30 ms to each
+/// process that draws from it (README "Install", BENCHMARKS.md). Tests check the build's.
+fn version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        let rsa = if cfg!(feature = "aws-lc") {
+            "aws-lc"
+        } else {
+            "rust"
+        };
+        // Reads AWS-LC's configuration; draws no random bytes.
+        let entropy = match aws_lc_rs::try_fips_cpu_jitter_entropy() {
+            Ok(()) => "CPU jitter",
+            Err(_) => "OS",
+        };
+        format!(
+            "{} (RSA: {rsa}; AWS-LC entropy: {entropy})",
+            env!("CARGO_PKG_VERSION")
+        )
+    })
+}
 
 /// Seal secrets for the Bitnami sealed-secrets controller, offline: with only the
 /// controller's public certificate, no cluster and no kubeconfig.
 #[derive(Debug, Parser)]
-#[command(name = "offseal", version = VERSION, max_term_width = 100)]
+#[command(name = "offseal", version = version(), max_term_width = 100)]
 #[command(after_help = "Exit codes: 0 success; 1 error, or findings of check/verify; 2 bad usage.")]
 pub(crate) struct Cli {
     #[command(subcommand)]

@@ -44,3 +44,24 @@ fn the_man_page_covers_every_subcommand_and_its_flags() {
         assert!(page.contains(flag), "no {flag}");
     }
 }
+
+#[test]
+fn version_names_the_rsa_backend_and_an_os_seeded_aws_lc() {
+    let out = offseal().arg("--version").output().unwrap();
+    assert!(out.status.success());
+    let version = String::from_utf8(out.stdout).unwrap();
+    let rsa = if cfg!(feature = "aws-lc") {
+        "aws-lc"
+    } else {
+        "rust"
+    };
+    // The workspace builds AWS-LC without its CPU-jitter source (.cargo/config.toml); a build
+    // that lost the setting would spend ~30 ms a process gathering jitter (BENCHMARKS.md).
+    assert_eq!(
+        version,
+        format!(
+            "offseal {} (RSA: {rsa}; AWS-LC entropy: OS)\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}

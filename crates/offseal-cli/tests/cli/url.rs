@@ -70,7 +70,7 @@ fn serve_tls_once(response: Vec<u8>) -> String {
         .unwrap();
     let key = PrivateKeyDer::from_pem_file(testdata("tls/server.key.pem")).unwrap();
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
+        rustls::crypto::aws_lc_rs::default_provider(),
     ))
     .with_safe_default_protocol_versions()
     .unwrap()

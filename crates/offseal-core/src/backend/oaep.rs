@@ -182,7 +182,7 @@ mod tests {
 
     fn controller_key(bits: usize) -> rsa::PublicKey {
         let pem = std::fs::read_to_string(format!(
-            "{}/../../testdata/keys/controller-{bits}.crt.pem",
+            "{}/fixtures/controller-{bits}.crt.pem",
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap();

@@ -101,6 +101,29 @@ impl Secret {
     /// template holds a copy of the Secret's metadata without last-applied annotations, owner
     /// references and server fields, and its type and immutability.
     ///
+    /// ```
+    /// # use std::time::SystemTime;
+    /// use offseal_core::manifest::{SealOptions, read_secrets};
+    /// use offseal_core::{SealingKey, UnsealingKeys};
+    ///
+    /// let cert = include_bytes!("../../fixtures/controller-2048.crt.pem");
+    /// let key = SealingKey::from_certificate(cert, "controller.crt", SystemTime::now())?;
+    /// let secrets = read_secrets(
+    ///     b"apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\nstringData: {password: hunter2}\n",
+    ///     "secret.yaml",
+    /// )?;
+    /// let sealed = secrets[0].seal(&key, &SealOptions::new(None, None, None))?;
+    /// assert_eq!(sealed.kind.as_deref(), Some("SealedSecret"));
+    /// assert!(sealed.spec.encrypted_data.contains_key("password"));
+    ///
+    /// // Recovery, with the controller's private key.
+    /// let private = include_bytes!("../../fixtures/controller-2048.key.pem");
+    /// let keys = UnsealingKeys::from_sources([("controller.key", &private[..])])?;
+    /// let unsealed = sealed.unseal(&keys)?;
+    /// assert_eq!(unsealed.secret.metadata.name.as_deref(), Some("db"));
+    /// # Ok::<(), offseal_core::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Manifest`] with kubeseal's messages: empty data without `allow_empty_data`, no
     /// name, a namespace mismatch, no namespace for a scope that needs one; an invalid name.

@@ -95,6 +95,34 @@ impl ValuesFile {
     /// file give a tenant id (the file's is missing, empty or not a GUID);
     /// [`Error::MissingNamespace`], [`Error::MissingName`] or
     /// [`Error::InvalidName`] when no complete target is given or recorded; [`Error::Values`]
+    ///
+    /// ```
+    /// # use std::time::SystemTime;
+    /// use offseal_core::azure::Credentials;
+    /// use offseal_core::values::{SealingParams, ValuesFile};
+    /// use offseal_core::{Retarget, SealingKey, Timestamp};
+    ///
+    /// let text = "# kept\nexternal_secrets:\n  azure_tenant_id: \"\"  # plain\n  keyvault_credentials:\n    client_id: \"\"\n    client_secret: \"\"\n";
+    /// let values = ValuesFile::parse(text.as_bytes(), "values.yaml")?;
+    /// let cert = include_bytes!("../../fixtures/controller-2048.crt.pem");
+    /// let key = SealingKey::from_certificate(cert, "controller.crt", SystemTime::now())?;
+    /// let credentials = Credentials::new(
+    ///     "0b7ff3c4-6f8e-4c49-9a5c-3b8e2f1d9a10".into(),
+    ///     "s3cret".into(),
+    ///     Some("d93d3d23-50e3-46db-b3ad-8c6c281b431e".to_owned()),
+    /// )?;
+    /// let params = SealingParams::new(&key)
+    ///     .with_retarget(Retarget::new(None, Some("tenant-a"), Some("azure-keyvault-credentials")))
+    ///     .with_provenance(Some(Timestamp::from(SystemTime::now())));
+    ///
+    /// let sealed = values.seal_credentials(&credentials, None, &params)?;
+    /// let out = String::from_utf8(sealed.bytes).unwrap();
+    /// assert!(out.starts_with("# kept\nexternal_secrets:\n  azure_tenant_id: \"d93d3d23-50e3-46db-b3ad-8c6c281b431e\"  # plain\n"));
+    /// assert!(out.contains("# offseal: scope=strict namespace=tenant-a name=azure-keyvault-credentials"));
+    /// assert!(!out.contains("s3cret"));
+    /// assert_eq!(sealed.target.to_string(), "strict tenant-a/azure-keyvault-credentials");
+    /// # Ok::<(), offseal_core::Error>(())
+    /// ```
     /// when the editor refuses (a list or alias on the path, a target that is a mapping,
     /// duplicate keys, ...).
     pub fn seal_credentials(

@@ -45,6 +45,20 @@ pub use scan::{Role, SealedValue};
 pub use verify::Verification;
 
 /// A values file, parsed once and queried or edited many times.
+///
+/// ```
+/// use offseal_core::values::{Problem, ValuesFile};
+///
+/// let text = b"external_secrets:\n  keyvault_credentials:\n    client_id: plain-text\n    client_secret: \"\"\n";
+/// let values = ValuesFile::parse(text, "values.yaml")?;
+/// // `offseal check`: no key needed; findings name the line and path, never the value.
+/// let findings = values.check(None);
+/// assert!(findings.iter().any(|f| f.problem == Problem::Plaintext && f.line == 3));
+/// assert!(findings.iter().all(|f| !f.message.contains("plain-text")));
+///
+/// assert!(ValuesFile::parse(b"a: [unclosed", "bad.yaml").is_err());
+/// # Ok::<(), offseal_core::Error>(())
+/// ```
 pub struct ValuesFile {
     source_name: String,
     doc: Document,

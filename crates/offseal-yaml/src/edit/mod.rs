@@ -43,6 +43,22 @@ impl Document {
 /// One change to apply with [`Document::edit`] or [`set_scalars`](crate::set_scalars).
 ///
 /// `Debug` shows the length of a value, never the value itself.
+///
+/// ```
+/// use offseal_yaml::{Document, Edit, Path};
+///
+/// let doc = Document::parse(b"a:\n  b: 1\n")?;
+/// let a = Path::parse("a")?;
+/// let output = doc.edit(&[
+///     // A missing key is inserted, in the file's indentation.
+///     Edit::set(a.join_key("c"), "yes"),
+///     Edit::comment(a.join_key("b"), "note:", "note: kept"),
+/// ])?;
+/// assert_eq!(output, b"a:\n  # note: kept\n  b: 1\n  c: \"yes\"\n");
+/// // Debug shows a value's length only.
+/// assert!(!format!("{:?}", Edit::set(a, "s3cret")).contains("s3cret"));
+/// # Ok::<(), offseal_yaml::Error>(())
+/// ```
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Eq)]
 pub enum Edit {

@@ -84,7 +84,13 @@ fn corruptions(out: &str, count: usize, seed: u64) -> Vec<String> {
 /// comments in places where a `#` is content.
 fn inputs() -> Vec<(String, String)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
-    let mut inputs: Vec<(String, String)> = offseal_testkit::case_dirs(&root)
+    // The crate's own corpus (it ships with the package), in name order.
+    let mut dirs: Vec<std::path::PathBuf> = fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    dirs.sort();
+    let mut inputs: Vec<(String, String)> = dirs
         .into_iter()
         .filter_map(|dir| {
             let text = fs::read_to_string(dir.join("in.yaml")).ok()?;
