@@ -24,6 +24,8 @@ const CERT_VARIABLE: &str = "SEALED_SECRETS_CERT";
 #[derive(Default)]
 pub(crate) struct Policies {
     by_dir: Mutex<ByDir>,
+    /// The working directory, asked for once (not once per file).
+    cwd: std::sync::OnceLock<Option<PathBuf>>,
 }
 
 /// The nearest policy file of each directory looked at (or why it could not be read).
@@ -119,7 +121,7 @@ impl Policies {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        let dir = absolute(dir)?;
+        let dir = self.absolute(dir)?;
         let Some(found) = self.find(&dir)? else {
             return Ok(Lookup::NoPolicy);
         };
@@ -187,10 +189,21 @@ fn shown_path(path: &Path) -> PathBuf {
         .unwrap_or_else(|| path.to_owned())
 }
 
-/// `path` made absolute and normalised (`.` and `..` resolved by name, symlinks kept: a rule
-/// matches the path the user sees).
-fn absolute(path: &Path) -> Result<PathBuf> {
-    let path = std::path::absolute(path)?;
+impl Policies {
+    /// `path` made absolute and normalised (`.` and `..` resolved by name, symlinks kept: a
+    /// rule matches the path the user sees).
+    fn absolute(&self, path: &Path) -> Result<PathBuf> {
+        let cwd = self.cwd.get_or_init(|| std::env::current_dir().ok());
+        let path = match cwd {
+            Some(cwd) if path.is_relative() => cwd.join(path),
+            _ => std::path::absolute(path)?,
+        };
+        Ok(normalise(&path))
+    }
+}
+
+/// `path` with `.` and `..` resolved by name.
+fn normalise(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
@@ -201,7 +214,7 @@ fn absolute(path: &Path) -> Result<PathBuf> {
             other => out.push(other),
         }
     }
-    Ok(out)
+    out
 }
 
 /// The components of `dir` below `base` (which is `dir` or one of its ancestors).

@@ -63,7 +63,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         let private = std::fs::read(fixtures.join("controller-4096.key.pem"))?;
         let keys = UnsealingKeys::from_sources([("controller-4096.key.pem", &private[..])])?;
         let edited = ValuesFile::parse(&sealed.bytes, "edited")?;
-        let checks = edited.verify(&keys, None);
+        let checks = edited.verify(&keys, &Retarget::default());
         if checks.len() != 2 || !checks.iter().all(|check| check.outcome.is_ok()) {
             return Err(format!("the sealed values do not open: {checks:?}").into());
         }
