@@ -173,7 +173,10 @@ fn rule_fingerprints(plans: &Plans<'_>, plan: &Plan) -> Result<Vec<String>> {
 }
 
 fn is_http(source: &str) -> bool {
-    source.starts_with("http://") || source.starts_with("https://")
+    matches!(
+        crate::fetch::classify(source),
+        Ok(crate::fetch::CertSource::Http(_))
+    )
 }
 
 /// Whether `file` is a chart's own values file: it sits beside a `Chart.yaml`.

@@ -19,9 +19,7 @@ const EXAMPLE: &str =
 
 pub(crate) fn run(args: &SetArgs) -> Result<ExitCode> {
     let path = Path::parse(&args.path)?;
-    if args.write.report.json && args.write.output.as_deref() == Some("-") {
-        bail!("--json prints its report to stdout: give --output a file, not -");
-    }
+    batch::check_single_output(std::slice::from_ref(&args.file), &args.write)?;
     let plans = Plans::new(&args.cert, &args.target)?;
     // A plain value needs no certificate or target: no policy is read for it.
     let plan = if args.plain {

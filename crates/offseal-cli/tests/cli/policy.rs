@@ -578,3 +578,99 @@ fn a_rules_certificate_not_yet_valid_seals_every_file_with_one_warning() {
             "expired certificate on January 1, 2020",
         ));
 }
+
+#[test]
+fn json_and_quiet_on_seal_reseal_set_and_verify() {
+    let repo = Repo::standard();
+    let cert = key("controller-4096.crt.pem");
+    // seal: the report needs stdout, so the SealedSecrets must go to a file.
+    offseal_in(repo.root())
+        .args(["seal", "--json", "--cert", &cert])
+        .write_stdin(crate::seal::SECRET)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("write them with -w FILE"));
+    let out = offseal_in(repo.root())
+        .args(["seal", "--json", "--cert", &cert, "-w", "sealed.yaml"])
+        .write_stdin(crate::seal::SECRET)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["command"], "seal");
+    assert_eq!(lines[0]["status"], "sealed");
+    assert_eq!(lines[0]["secrets"], 1);
+    assert_eq!(lines[0]["output"], "sealed.yaml");
+    assert!(repo.path("sealed.yaml").is_file());
+
+    // set: no report on stdout beside the file on stdout.
+    offseal_in(repo.root())
+        .args([
+            "set",
+            "--json",
+            "tenants/blue/values.yaml",
+            "app.token",
+            "-o",
+            "-",
+        ])
+        .write_stdin("t0k3n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "--json prints its report to stdout",
+        ));
+    let out = offseal_in(repo.root())
+        .args(["set", "--json", "tenants/blue/values.yaml", "app.token"])
+        .write_stdin("t0k3n")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines[0]["status"], "changed");
+    assert_eq!(lines[0]["path"], "app.token");
+    assert_eq!(lines[0]["target"], "strict blue/azure-keyvault-credentials");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("t0k3n"));
+
+    // reseal: one line per file, with the count.
+    let out = offseal_in(repo.root())
+        .args([
+            "reseal",
+            "--json",
+            "tenants/blue/values.yaml",
+            "--recovery-private-key",
+            &key("controller-4096.key.pem"),
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines[0]["command"], "reseal");
+    assert_eq!(lines[0]["values"], 1);
+    assert_eq!(lines[0]["cert"], PROD);
+
+    // verify -q: nothing when every value opens, only the failing ones otherwise.
+    let verify = |keys: &str| {
+        offseal_in(repo.root())
+            .args([
+                "verify",
+                "-q",
+                "tenants/blue/values.yaml",
+                "--recovery-private-key",
+                &key(keys),
+            ])
+            .output()
+            .unwrap()
+    };
+    let ok = verify("controller-4096.key.pem");
+    assert!(ok.status.success());
+    assert!(ok.stdout.is_empty() && ok.stderr.is_empty());
+    let failed = verify("rotated-4096.key.pem");
+    assert_eq!(failed.status.code(), Some(1));
+    let stdout = String::from_utf8(failed.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("`app.token` FAILED"), "{stdout}");
+}
