@@ -403,7 +403,7 @@ mod unnamed {
 
     use rustix::fs::{AtFlags, CWD, Mode, OFlags};
 
-    use super::{parent_dir, temporary_name_parts};
+    use super::{parent_dir, random_u64, temporary_name_parts};
 
     /// An unnamed file in `dir`, readable by its owner only until it is filled; `None` where
     /// the filesystem or kernel has no `O_TMPFILE`.
@@ -420,13 +420,22 @@ mod unnamed {
     /// exists only between the two calls.
     pub(super) fn link_over(file: &File, path: &Path) -> std::io::Result<()> {
         let (prefix, suffix) = temporary_name_parts(path);
-        let temp = parent_dir(path).join(format!("{prefix}{:016x}{suffix}", rand::random::<u64>()));
+        let temp = parent_dir(path).join(format!("{prefix}{:016x}{suffix}", random_u64()?));
         let source = format!("/proc/self/fd/{}", file.as_raw_fd());
         rustix::fs::linkat(CWD, source.as_str(), CWD, &temp, AtFlags::SYMLINK_FOLLOW)?;
         std::fs::rename(&temp, path).inspect_err(|_| {
             let _ = std::fs::remove_file(&temp);
         })
     }
+}
+
+/// A random number for a temporary name, straight from the operating system: a user-space
+/// generator would probe the CPU's features first, which costs more than the name is worth.
+fn random_u64() -> std::io::Result<u64> {
+    use rand::TryRng as _;
+    rand::rngs::SysRng
+        .try_next_u64()
+        .map_err(|e| std::io::Error::other(format!("no random numbers from the system: {e}")))
 }
 
 /// Removes temporary files beside `path` that a killed run left: those no live writer holds

@@ -12,22 +12,15 @@
 //! and the whole is written as standard base64 with padding. The zero nonce is safe because
 //! every key encrypts exactly one message.
 
-use aes_gcm::aead::inout::InOutBuf;
-use aes_gcm::aead::{Aead, AeadInOut as _, KeyInit};
-use aes_gcm::{Aes256Gcm, Nonce, Tag};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use rsa::rand_core::TryCryptoRng;
 use secrecy::SecretSlice;
 use zeroize::Zeroizing;
 
+use crate::backend::{self, AES256_KEY_LEN as SESSION_KEY_LEN, GCM_TAG_LEN as TAG_LEN};
 use crate::cert::SealingKey;
 use crate::error::{Error, MalformedReason, Result};
-
-/// Bytes of the AES-256 session key.
-const SESSION_KEY_LEN: usize = 32;
-/// Bytes of the GCM authentication tag.
-const TAG_LEN: usize = 16;
 
 /// A sealed value, checked for structure but not opened.
 ///
@@ -161,21 +154,15 @@ impl Envelope {
     /// AES-128 key would open there but not here.
     ///
     /// The plaintext is written once, into a buffer of its exact size that becomes the
-    /// [`SecretSlice`]: no reallocation leaves a copy behind in freed memory. GCM checks the
-    /// tag before it decrypts, so on failure the buffer holds nothing but zeros.
+    /// [`SecretSlice`]: no reallocation leaves a copy behind in freed memory. On failure the
+    /// buffer holds nothing but zeros.
     pub(crate) fn open_with_session_key(&self, session_key: &[u8]) -> Option<SecretSlice<u8>> {
-        if session_key.len() != SESSION_KEY_LEN {
-            return None;
-        }
-        let cipher = Aes256Gcm::new_from_slice(session_key).ok()?;
+        let session_key: &[u8; SESSION_KEY_LEN] = session_key.try_into().ok()?;
         let (ciphertext, tag) = self.aes_ciphertext().split_at(self.plaintext_len());
-        let tag = Tag::try_from(tag).ok()?;
+        let tag: &[u8; TAG_LEN] = tag.try_into().ok()?;
         let mut plaintext = vec![0u8; ciphertext.len()].into_boxed_slice();
-        let buffer = InOutBuf::new(ciphertext, &mut plaintext).ok()?;
-        cipher
-            .decrypt_inout_detached(&Nonce::default(), b"", buffer, &tag)
-            .ok()?;
-        Some(SecretSlice::new(plaintext))
+        backend::open_aes256_gcm(session_key, ciphertext, tag, &mut plaintext)
+            .then(|| SecretSlice::new(plaintext))
     }
 }
 
@@ -216,11 +203,7 @@ pub(crate) fn seal_with_rng<R: TryCryptoRng + ?Sized>(
     let rsa_len = rsa.len();
     let prefix = u16::try_from(rsa_len).map_err(|_| Error::Encrypt("RSA block over 64 KiB"))?;
 
-    let cipher = Aes256Gcm::new_from_slice(session_key.as_slice())
-        .map_err(|_| Error::Encrypt("AES key of the wrong size"))?;
-    let aes = cipher
-        .encrypt(&Nonce::default(), plaintext)
-        .map_err(|_| Error::Encrypt("AES-GCM failed"))?;
+    let aes = backend::seal_aes256_gcm(&session_key, plaintext)?;
 
     let mut bytes = Vec::with_capacity(2 + rsa_len + aes.len());
     bytes.extend_from_slice(&prefix.to_be_bytes());

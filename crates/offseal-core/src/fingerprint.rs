@@ -1,9 +1,9 @@
 //! The key identity kubeseal and the controller use: the OpenSSH `SHA256:` fingerprint of the
 //! RSA public key in SSH wire format, as `ssh-keygen -l` prints it.
 
+use crate::backend::Sha256;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
-use sha2::{Digest, Sha256};
 
 /// `SHA256:` + unpadded base64 of SHA-256 over `string "ssh-rsa" || mpint e || mpint n`.
 pub(crate) fn ssh_rsa(e: &[u8], n: &[u8]) -> String {
@@ -17,7 +17,7 @@ pub(crate) fn ssh_rsa(e: &[u8], n: &[u8]) -> String {
 fn ssh_string(hasher: &mut Sha256, bytes: &[u8]) {
     // Keys are at most a few KiB, far below u32::MAX.
     let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
-    hasher.update(len.to_be_bytes());
+    hasher.update(&len.to_be_bytes());
     hasher.update(bytes);
 }
 

@@ -3,7 +3,7 @@
 
 use clap::{Args, Parser};
 
-/// kubeseal's flags, as kubeseal v0.36 defines them.
+// kubeseal's flags, as kubeseal v0.36 defines them.
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)]
 pub(crate) struct KubesealArgs {

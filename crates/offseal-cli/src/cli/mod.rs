@@ -42,7 +42,11 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+// Deferred: each start builds only the subcommand that runs, not the whole tree. The `Args`
+// structs here and in kubeseal.rs carry `//` comments, not doc comments: built late, a
+// flattened struct's doc comment would replace the subcommand's own about (a test checks).
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum Command {
     /// Seal one value and print it as base64, like `kubeseal --raw`.
     ///
@@ -172,7 +176,7 @@ pub(crate) struct CompletionsArgs {
     pub(crate) shell: clap_complete::Shell,
 }
 
-/// Where the controller's certificate comes from.
+// Where the controller's certificate comes from.
 #[derive(Debug, Args)]
 pub(crate) struct CertSource {
     /// The controller's certificate (PEM or DER, or a bare PUBLIC KEY): a file, - for stdin, or
@@ -181,7 +185,7 @@ pub(crate) struct CertSource {
     pub(crate) cert: String,
 }
 
-/// Where the certificate comes from for commands that follow a repository policy.
+// Where the certificate comes from for commands that follow a repository policy.
 #[derive(Debug, Args)]
 pub(crate) struct PolicyCertArgs {
     /// The controller's certificate (PEM or DER, or a bare PUBLIC KEY): a file, - for stdin, or
@@ -207,7 +211,7 @@ impl PolicyCertArgs {
     }
 }
 
-/// How a command reports: text for people, JSON Lines for programs, or only errors.
+// How a command reports: text for people, JSON Lines for programs, or only errors.
 #[derive(Debug, Args, Clone, Copy)]
 pub(crate) struct OutputArgs {
     /// Print one JSON object per line to stdout, one per file (per value for verify), in the
@@ -220,7 +224,7 @@ pub(crate) struct OutputArgs {
     pub(crate) quiet: bool,
 }
 
-/// What a value is sealed for.
+// What a value is sealed for.
 #[derive(Debug, Args)]
 pub(crate) struct TargetArgs {
     /// Namespace of the Secret the value is for (needed by strict and namespace-wide).
@@ -337,7 +341,7 @@ impl From<FormatArg> for offseal_core::manifest::Format {
     }
 }
 
-/// How results are written by commands that edit values files.
+// How results are written by commands that edit values files.
 #[derive(Debug, Args)]
 pub(crate) struct WriteArgs {
     /// Print a unified diff (ciphertexts shortened) and change nothing.
@@ -542,4 +546,35 @@ pub(crate) struct CertArgs {
 
     #[command(flatten)]
     pub(crate) output: OutputArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::{Cli, KubesealCli};
+
+    #[test]
+    fn both_command_lines_pass_clap_s_own_checks() {
+        Cli::command().debug_assert();
+        KubesealCli::command().debug_assert();
+    }
+
+    #[test]
+    fn subcommands_built_late_keep_their_own_about() {
+        let text = |s: Option<&clap::builder::StyledStr>| s.map(ToString::to_string);
+        for sub in Cli::command().get_subcommands() {
+            let name = sub.get_name();
+            let about = text(sub.get_about());
+            assert!(about.is_some(), "`offseal {name}` has no about");
+            let mut built = sub.clone();
+            built.build();
+            assert_eq!(text(built.get_about()), about, "about of `offseal {name}`");
+            assert_eq!(
+                text(built.get_long_about()),
+                text(sub.get_long_about()),
+                "long about of `offseal {name}`"
+            );
+        }
+    }
 }

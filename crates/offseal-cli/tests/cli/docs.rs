@@ -65,3 +65,23 @@ fn version_names_the_rsa_backend_and_an_os_seeded_aws_lc() {
         )
     );
 }
+
+/// On GNU/Linux the build links GCC's unwinder statically (build.rs), so that no process loads
+/// `libgcc_s.so.1`, whose constructor probes the CPU at ~10 µs a `cpuid` in a virtual machine.
+#[test]
+fn the_binary_does_not_load_libgcc_s() {
+    if !cfg!(all(target_os = "linux", target_env = "gnu")) {
+        return;
+    }
+    assert_eq!(
+        env!("OFFSEAL_UNWINDER"),
+        "static",
+        "build.rs found no libgcc_eh.a through the C compiler"
+    );
+    let binary = std::fs::read(assert_cmd::cargo::cargo_bin("offseal")).unwrap();
+    // The library's name is in the binary only as a dynamic dependency.
+    assert!(
+        !binary.windows(13).any(|w| w == b"libgcc_s.so.1"),
+        "linked with libgcc_eh.a, yet the binary needs libgcc_s.so.1"
+    );
+}

@@ -1,10 +1,19 @@
-//! The one seam between offseal and an RSA implementation.
+//! The one seam between offseal and the implementations of its cryptography: RSA-OAEP-SHA256,
+//! AES-256-GCM and SHA-256.
 //!
 //! Everything else in the crate calls RSA-OAEP-SHA256 through [`RsaPublicKey`] and
-//! [`RsaPrivateKey`], which check keys the same way whatever does the arithmetic. The
-//! implementation is chosen once, at the `mod imp` line: the pure-Rust `rsa` crate (with a
-//! faster public-key OAEP of our own, [`oaep`]) by default, AWS-LC with the `aws-lc` feature.
-//! Each implementation is one file exposing the same `PublicOp` and `PrivateOp`.
+//! [`RsaPrivateKey`], which check keys the same way whatever does the arithmetic, and the
+//! envelope's AES-256-GCM and the fingerprints' SHA-256 through [`seal_aes256_gcm`],
+//! [`open_aes256_gcm`] and [`Sha256`]. The implementation is chosen once, at the `mod imp`
+//! line: pure Rust by default (the `rsa` crate with a faster public-key OAEP of our own,
+//! [`oaep`], and RustCrypto's `aes-gcm` and `sha2`), AWS-LC with the `aws-lc` feature. Each
+//! implementation is one file exposing the same `PublicOp`, `PrivateOp`, AES-GCM functions and
+//! `Sha256`.
+//!
+//! With AWS-LC every primitive is AWS-LC's, not only RSA: a process then probes the CPU's
+//! features once (AWS-LC's `OPENSSL_cpuid_setup`) instead of once more per RustCrypto crate,
+//! and each probe is a handful of `cpuid` instructions, which a virtual machine traps at about
+//! 10 µs each. On the main job that was a tenth of the whole process (BENCHMARKS.md).
 
 use rsa::rand_core::TryCryptoRng;
 use rsa::traits::PublicKeyParts as _;
@@ -42,6 +51,47 @@ pub(crate) const MAX_BITS: usize = 8192;
 /// public exponent too large", so that `int` means the same on 32- and 64-bit platforms); the
 /// controller and kubeseal could do nothing with such a key. AWS-LC and `rsa` go up to 2^33-1.
 pub(crate) const MAX_PUBLIC_EXPONENT: u64 = (1 << 31) - 1;
+
+/// Bytes of an AES-256 key.
+pub(crate) const AES256_KEY_LEN: usize = 32;
+/// Bytes of a GCM authentication tag.
+pub(crate) const GCM_TAG_LEN: usize = 16;
+
+/// AES-256-GCM under a key that encrypts this one message, as the envelope uses it: the
+/// all-zero nonce, no associated data. Returns the ciphertext followed by the tag.
+///
+/// # Errors
+/// [`crate::Error::Encrypt`] if the implementation fails, which it does not for a valid key.
+pub(crate) fn seal_aes256_gcm(key: &[u8; AES256_KEY_LEN], plaintext: &[u8]) -> Result<Vec<u8>> {
+    imp::seal_aes256_gcm(key, plaintext)
+}
+
+/// Opens what [`seal_aes256_gcm`] sealed, writing the plaintext into `out` (exactly as long as
+/// `ciphertext`). `false` when the tag does not match or `out` has another length; `out` then
+/// holds only zeros.
+#[must_use]
+pub(crate) fn open_aes256_gcm(
+    key: &[u8; AES256_KEY_LEN],
+    ciphertext: &[u8],
+    tag: &[u8; GCM_TAG_LEN],
+    out: &mut [u8],
+) -> bool {
+    if out.len() != ciphertext.len() {
+        out.fill(0);
+        return false;
+    }
+    imp::open_aes256_gcm(key, ciphertext, tag, out)
+}
+
+/// SHA-256, incrementally: `new`, `update` as often as needed, then `finalize`.
+pub(crate) use imp::Sha256;
+
+/// SHA-256 of `data` in one call.
+pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(data);
+    hasher.finalize()
+}
 
 /// Why a public key cannot be used.
 pub(crate) enum KeyProblem {
@@ -200,4 +250,54 @@ fn bit_length(trimmed: &[u8]) -> usize {
     trimmed.first().map_or(0, |&top| {
         (trimmed.len() - 1) * 8 + (8 - top.leading_zeros() as usize)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! What every implementation must do; `aws_lc.rs` also checks AWS-LC against RustCrypto.
+
+    #[test]
+    fn sha256_known_answers() {
+        let hex = |digest: [u8; 32]| {
+            digest
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        assert_eq!(
+            hex(super::sha256(b"abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let mut hasher = super::Sha256::new();
+        hasher.update(b"a");
+        hasher.update(b"");
+        hasher.update(b"bc");
+        assert_eq!(hasher.finalize(), super::sha256(b"abc"));
+    }
+
+    #[test]
+    fn aes_gcm_opens_what_it_seals_and_nothing_else() {
+        let key = [7u8; 32];
+        let sealed = super::seal_aes256_gcm(&key, b"hunter2").unwrap();
+        assert_eq!(sealed.len(), 7 + super::GCM_TAG_LEN);
+        let (ciphertext, tag) = sealed.split_at(7);
+        let tag: &[u8; 16] = tag.try_into().unwrap();
+
+        let mut out = [0u8; 7];
+        assert!(super::open_aes256_gcm(&key, ciphertext, tag, &mut out));
+        assert_eq!(&out, b"hunter2");
+
+        let mut bad = *tag;
+        bad[15] ^= 0x80;
+        let mut out = [0xAAu8; 7];
+        assert!(!super::open_aes256_gcm(&key, ciphertext, &bad, &mut out));
+        assert_eq!(out, [0; 7], "a refused value leaves only zeros behind");
+
+        let mut out = [0xAAu8; 7];
+        assert!(!super::open_aes256_gcm(&[8; 32], ciphertext, tag, &mut out));
+        assert_eq!(out, [0; 7], "so does the wrong key");
+
+        let mut short = [0u8; 6];
+        assert!(!super::open_aes256_gcm(&key, ciphertext, tag, &mut short));
+    }
 }

@@ -1,13 +1,18 @@
 //! The pure-Rust implementation: our public-key OAEP ([`super::oaep`]) to seal; to open, `rsa`'s
-//! raw private-key operation (blinded, with its CRT fault check) and our OAEP decoder.
+//! raw private-key operation (blinded, with its CRT fault check) and our OAEP decoder;
+//! RustCrypto's `aes-gcm` and `sha2`.
 //!
 //! `rsa`'s own OAEP decryption is not used: it ignores the block's leading byte, which AWS-LC and
 //! Go's crypto/rsa (the controller) check, so the two backends would disagree on crafted values.
 
+use aes_gcm::aead::inout::InOutBuf;
+use aes_gcm::aead::{Aead as _, AeadInOut as _, KeyInit as _};
+use aes_gcm::{Aes256Gcm, Nonce};
 use crypto_bigint::BoxedUint;
 use rsa::rand_core::TryCryptoRng;
 use rsa::traits::PublicKeyParts as _;
-use zeroize::Zeroizing;
+use sha2::Digest as _;
+use zeroize::{Zeroize as _, Zeroizing};
 
 use super::oaep::{self, OaepEncryptor};
 use crate::error::{Error, Result};
@@ -82,5 +87,50 @@ impl PrivateOp {
         let mut em = Zeroizing::new(block.to_vec());
         drop(bytes);
         Ok(oaep::decode(&mut em, label))
+    }
+}
+
+pub(super) fn seal_aes256_gcm(
+    key: &[u8; super::AES256_KEY_LEN],
+    plaintext: &[u8],
+) -> Result<Vec<u8>> {
+    Aes256Gcm::new(key.into())
+        .encrypt(&Nonce::default(), plaintext)
+        .map_err(|_| Error::Encrypt("AES-GCM failed"))
+}
+
+/// RustCrypto checks the tag before it decrypts; `out` is zeroed on failure all the same, so
+/// that both backends leave the same thing behind.
+pub(super) fn open_aes256_gcm(
+    key: &[u8; super::AES256_KEY_LEN],
+    ciphertext: &[u8],
+    tag: &[u8; super::GCM_TAG_LEN],
+    out: &mut [u8],
+) -> bool {
+    let opened = InOutBuf::new(ciphertext, out).is_ok_and(|buffer| {
+        Aes256Gcm::new(key.into())
+            .decrypt_inout_detached(&Nonce::default(), b"", buffer, tag.into())
+            .is_ok()
+    });
+    if !opened {
+        out.zeroize();
+    }
+    opened
+}
+
+/// RustCrypto's SHA-256.
+pub(crate) struct Sha256(sha2::Sha256);
+
+impl Sha256 {
+    pub(crate) fn new() -> Self {
+        Sha256(sha2::Sha256::new())
+    }
+
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        self.0.update(data);
+    }
+
+    pub(crate) fn finalize(self) -> [u8; 32] {
+        self.0.finalize().into()
     }
 }

@@ -19,7 +19,6 @@ use std::collections::BTreeMap;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use secrecy::{ExposeSecret as _, SecretSlice};
-use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
 
 /// The functions offseal renders (all others are refused).
@@ -943,7 +942,7 @@ fn string_function(name: &str, args: &[&[u8]], at: usize) -> Result<Vec<u8>, Fai
         "b64dec" => STANDARD.decode(last).map_err(|_| {
             fail("the value is not valid base64 (sprig would render Go's error text)")
         })?,
-        "sha256sum" => Sha256::digest(last)
+        "sha256sum" => crate::backend::sha256(last)
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
