@@ -228,7 +228,7 @@ impl Binaries {
                 .with_context(|| format!("running {}", exe.display()))?;
             let version = String::from_utf8_lossy(&output.stdout);
             ensure!(
-                version.contains(&format!("(RSA: {backend})")),
+                version.contains(&format!("(RSA: {backend};")),
                 "{} reports {:?}, expected the {backend} backend",
                 exe.display(),
                 version.trim()
