@@ -34,20 +34,31 @@ pub(crate) fn cargo(paths: &Paths) -> Command {
 /// Builds `offseal` with `$CARGO build -p offseal-cli` and `flags` (such as `--release`) and
 /// returns the path of the executable.
 pub(crate) fn build_offseal(paths: &Paths, flags: &[&str]) -> Result<PathBuf> {
-    let what = ["cargo build -p offseal-cli"]
+    build_executable(paths, "offseal-cli", "offseal", flags)
+}
+
+/// Builds the executable `name` of `package` with `$CARGO build -p PACKAGE` and `flags` and
+/// returns its path (read from cargo's JSON messages, so any target directory works).
+pub(crate) fn build_executable(
+    paths: &Paths,
+    package: &str,
+    name: &str,
+    flags: &[&str],
+) -> Result<PathBuf> {
+    let what = ["cargo", "build", "-p", package]
         .iter()
         .chain(flags)
         .copied()
         .collect::<Vec<_>>()
         .join(" ");
-    println!("offseal: {what}");
+    println!("{name}: {what}");
     let mut cmd = cargo(paths);
     let program = cmd.get_program().to_string_lossy().into_owned();
     let output = cmd
         .args([
             "build",
             "-p",
-            "offseal-cli",
+            package,
             "--message-format=json-render-diagnostics",
         ])
         .args(flags)
@@ -66,13 +77,13 @@ pub(crate) fn build_offseal(paths: &Paths, flags: &[&str]) -> Result<PathBuf> {
             continue;
         };
         if message["reason"] == "compiler-artifact"
-            && message["target"]["name"] == "offseal"
+            && message["target"]["name"] == name
             && let Some(path) = message["executable"].as_str()
         {
             exe = Some(PathBuf::from(path));
         }
     }
-    exe.with_context(|| format!("`{what}` reported no `offseal` executable"))
+    exe.with_context(|| format!("`{what}` reported no `{name}` executable"))
 }
 
 /// The first line of a program's stderr.

@@ -38,7 +38,7 @@ use offseal_benches::{NAME, NAMESPACE};
 
 use crate::paths::{Paths, fresh_dir, path_str, write_file};
 use crate::peers;
-use crate::process::{build_offseal, cargo, first_line, run_loud};
+use crate::process::{build_executable, build_offseal, cargo, first_line, run_loud};
 use measure::{
     Peer, PeerScripts, machine_facts, openssl_speed, reseal, run_criterion, tool_version,
     whole_processes,
@@ -202,6 +202,8 @@ struct Binaries {
     aws_lc: PathBuf,
     /// `--no-default-features`: the pure-Rust backend.
     rust: PathBuf,
+    /// `durable-write` (`benches/src/bin`), the floor of target 3.
+    floor: PathBuf,
 }
 
 impl Binaries {
@@ -239,7 +241,12 @@ impl Binaries {
             cmd.arg("bench").args(&flags).arg("--no-run");
             run_loud(&mut cmd, &format!("building the {what} benches"))?;
         }
-        Ok(Self { aws_lc, rust })
+        let floor = build_executable(paths, "offseal-benches", "durable-write", &["--release"])?;
+        Ok(Self {
+            aws_lc,
+            rust,
+            floor,
+        })
     }
 }
 

@@ -103,11 +103,7 @@ impl Figures {
             0.3,
         ));
         let p = &self.processes;
-        let (fastest, fastest_time) = if p.kubesealpy <= p.linode {
-            (Peer::Kubesealpy, p.kubesealpy)
-        } else {
-            (Peer::Linode, p.linode)
-        };
+        let (fastest, fastest_time) = p.fastest_peer();
         targets.push(Target::at_least(
             3,
             format!("fastest peer process ({}) / offseal values", fastest.name()),
@@ -182,6 +178,8 @@ impl Figures {
             let what = format!("process sealing 2 values (median of {runs}): {what}");
             row(&what, duration(secs), other);
         }
+        let what = format!("floor: durable-write process (median of {runs})");
+        row(&what, duration(p.floor), String::new());
         for (what, secs, peak) in [
             ("1 thread", r.one_thread, r.peak_one),
             ("2 threads", r.two_threads, r.peak_two),
@@ -201,6 +199,18 @@ impl Figures {
                 t.number, t.what, t.value, t.bar
             );
         }
+        let (fastest, fastest_time) = p.fastest_peer();
+        println!(
+            "\nTarget 3 on this host: the floor (a process that only reads the values file and \
+             writes it back durably, as offseal does) takes {}, so no such editor could be more \
+             than {:.1}x faster than {}; 30x leaves {} above the floor for the sealing and the \
+             verified edit, and offseal spends {}.",
+            duration(p.floor),
+            fastest_time / p.floor,
+            fastest.name(),
+            duration(fastest_time / 30.0 - p.floor),
+            duration(p.offseal_aws_lc - p.floor),
+        );
         if settings.quick {
             println!("\n(--quick: shorter runs, noisier figures)");
         }
@@ -228,7 +238,7 @@ impl Figures {
             },
             "whole_process_median_s": {
                 "runs": p.runs, "offseal_aws_lc": p.offseal_aws_lc, "offseal_rust": p.offseal_rust,
-                "kubesealpy": p.kubesealpy, "linode": p.linode,
+                "kubesealpy": p.kubesealpy, "linode": p.linode, "floor_durable_write": p.floor,
             },
             "offseal_values_peak_rss_bytes": p.offseal_peak_rss,
             "reseal": {
