@@ -54,21 +54,26 @@ pub(crate) fn unified(
 
 /// The lines (by index from 0) of `text` that show masked: from each position to the end of
 /// its line, and the value's continuation lines (more indented than its first line, or
-/// blank), whole.
+/// blank), whole. Where several values share a line (a flow mapping), the line is masked from
+/// the first of them, so no value shows through another's mask.
 fn masked_lines(text: &str, positions: &[(usize, usize)]) -> HashMap<usize, String> {
     let lines: Vec<&str> = text.lines().collect();
     let indent = |line: &str| line.len() - line.trim_start().len();
-    let mut masked = HashMap::new();
+    // Characters of each masked line shown before `<hidden>`: the fewest any value asks for.
+    let mut keep: HashMap<usize, usize> = HashMap::new();
+    let mut mask = |index: usize, shown: usize| {
+        keep.entry(index)
+            .and_modify(|k| *k = (*k).min(shown))
+            .or_insert(shown);
+    };
     for &(line, column) in positions {
-        let Some(first) = line
+        let Some((index, first_line)) = line
             .checked_sub(1)
             .and_then(|i| lines.get(i).map(|l| (i, *l)))
         else {
             continue;
         };
-        let (index, first_line) = first;
-        let keep: String = first_line.chars().take(column.saturating_sub(1)).collect();
-        masked.insert(index, format!("{keep}{HIDDEN}"));
+        mask(index, column.saturating_sub(1));
         // A value that begins its line (a block scalar's content) continues on lines indented
         // as much; one after its key, on lines indented more than the key.
         let begins_line = column.saturating_sub(1) <= indent(first_line);
@@ -78,11 +83,16 @@ fn masked_lines(text: &str, positions: &[(usize, usize)]) -> HashMap<usize, Stri
                 break;
             }
             if !next.trim().is_empty() {
-                masked.insert(i, format!("{}{HIDDEN}", &next[..indent(next)]));
+                mask(i, indent(next));
             }
         }
     }
-    masked
+    keep.into_iter()
+        .map(|(i, shown)| {
+            let kept: String = lines[i].chars().take(shown).collect();
+            (i, format!("{kept}{HIDDEN}"))
+        })
+        .collect()
 }
 
 fn is_base64(c: char) -> bool {
@@ -156,5 +166,19 @@ mod tests {
             "{diff}"
         );
         assert!(diff.contains("+  pw: AgB\n"), "{diff}");
+    }
+
+    #[test]
+    fn values_sharing_a_line_hide_each_other_whatever_their_order() {
+        // A flow mapping: the old client id and secret on one line.
+        let old = b"c: {client_id: plain-id, client_secret: plain-secret}\nd: 1\n";
+        let new = b"c: {client_id: AgA, client_secret: AgB}\nd: 1\n";
+        for hide in [[(1, 16), (1, 42)], [(1, 42), (1, 16)]] {
+            let diff = unified("v.yaml", old, new, &hide, &[]);
+            for plaintext in ["plain-id", "plain-secret"] {
+                assert!(!diff.contains(plaintext), "{plaintext} in\n{diff}");
+            }
+            assert!(diff.contains("-c: {client_id: <hidden>\n"), "{diff}");
+        }
     }
 }

@@ -245,3 +245,32 @@ fn dry_runs_never_show_a_plaintext() {
     }
     assert_eq!(std::fs::read_to_string(&path).unwrap(), input);
 }
+
+#[test]
+fn dry_runs_hide_plaintexts_that_share_a_line() {
+    // Credentials in a flow mapping: both old values on one line.
+    let input = "external_secrets:\n  keyvault_credentials: {client_id: plain-id, client_secret: plain-secret}\n";
+    let (_dir, path) = temp_file("values.yaml", input.as_bytes());
+    let out = crate::util::offseal_with_credentials()
+        .args(["values", path.to_str().unwrap(), "--dry-run"])
+        .args([
+            "-n",
+            "ns",
+            "--name",
+            "app",
+            "--cert",
+            &key("controller-2048.crt.pem"),
+        ])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{shown}");
+    assert!(
+        shown.contains("-  keyvault_credentials: {client_id: <hidden>\n"),
+        "{shown}"
+    );
+    for secret in ["plain-id", "plain-secret", crate::util::CLIENT_SECRET] {
+        assert!(!shown.contains(secret), "shows {secret}:\n{shown}");
+    }
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), input);
+}
