@@ -105,6 +105,14 @@ fn check_file(file: &str, plans: &Plans<'_>) -> Checked {
     let values = match ValuesFile::parse(&bytes, file) {
         Ok(values) => values,
         Err(err) => {
+            // A file that should hold sealed values and cannot be read as one might hide a
+            // plaintext credential: a failure, never a quiet pass.
+            if let Some(why) = meant_as_values_file(&bytes, checked.rule.is_some()) {
+                let err = anyhow::anyhow!(
+                    "{err}; it {why}, so check cannot pass it unread: fix the YAML"
+                );
+                return fail(checked, err);
+            }
             // A Helm template, a multi-document manifest: nothing offseal seals lives there.
             checked.skipped = Some(format!("{err}"));
             return checked;
@@ -177,6 +185,27 @@ fn is_http(source: &str) -> bool {
         crate::fetch::classify(source),
         Ok(crate::fetch::CertSource::Http(_))
     )
+}
+
+/// Why a file that does not parse as a values file must still be one, if it must: a policy
+/// rule claims it, or it names the credentials or carries a provenance comment without being
+/// a Go template (a chart's templates name `.Values.external_secrets.keyvault_credentials`
+/// inside `{{ }}`).
+fn meant_as_values_file(bytes: &[u8], has_rule: bool) -> Option<&'static str> {
+    if has_rule {
+        return Some("matches a rule of the policy");
+    }
+    let text = String::from_utf8_lossy(bytes);
+    if text.contains("{{") {
+        return None;
+    }
+    if text.contains("# offseal:") {
+        Some("carries an `# offseal:` provenance comment")
+    } else if text.contains("keyvault_credentials") {
+        Some("names `keyvault_credentials`")
+    } else {
+        None
+    }
 }
 
 /// Whether `file` is a chart's own values file: it sits beside a `Chart.yaml`.
@@ -320,5 +349,23 @@ fn problem(p: Problem) -> &'static str {
         Problem::PolicyTarget => "policy-target",
         Problem::PolicyCertificate => "policy-certificate",
         _ => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::meant_as_values_file;
+
+    #[test]
+    fn unparsable_files_fail_when_they_should_hold_sealed_values() {
+        let broken = b"external_secrets:\n  keyvault_credentials:\n    client_secret: \"x\n";
+        assert!(meant_as_values_file(broken, false).is_some());
+        assert!(meant_as_values_file(b"# offseal: scope=strict\na: \"x\n", false).is_some());
+        // A policy rule claims the file whatever it holds.
+        assert!(meant_as_values_file(b"a: \"x\n", true).is_some());
+        // Templates and unrelated files are skipped.
+        let template = b"data:\n  {{- if .Values.external_secrets.keyvault_credentials }}\n";
+        assert_eq!(meant_as_values_file(template, false), None);
+        assert_eq!(meant_as_values_file(b"a: \"x\n", false), None);
     }
 }

@@ -310,4 +310,25 @@ fn the_pre_commit_hook_passes_a_sealed_repository_and_fails_a_leak() {
     assert!(
         !stdout.contains("hunter2") && !String::from_utf8_lossy(&out.stderr).contains("hunter2")
     );
+    // The same leak in a file that no longer parses (an unclosed quote below it): check
+    // cannot read it, and a file naming the credentials is not skipped as a template would be.
+    let broken = format!(
+        "{}extra: \"unclosed\n",
+        replace_line(&sealed, "client_secret:", "    client_secret: hunter2")
+    );
+    std::fs::write(&tenant, &broken).unwrap();
+    let out = run(true);
+    assert_eq!(out.status.code(), Some(1));
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        shown.contains("tenants/a/values.yaml: invalid YAML at line")
+            && shown.contains("check cannot pass it unread"),
+        "{shown}"
+    );
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert_eq!(std::fs::read_to_string(&tenant).unwrap(), broken);
 }
