@@ -344,6 +344,7 @@ fn problem(p: Problem) -> &'static str {
         Problem::Malformed => "malformed",
         Problem::WrongKeySize => "wrong-key-size",
         Problem::OtherCertificate => "other-certificate",
+        Problem::NotAValue => "not-a-value",
         Problem::TenantNotGuid => "tenant-not-guid",
         Problem::TenantMissing => "tenant-missing",
         Problem::PolicyTarget => "policy-target",

@@ -34,6 +34,9 @@ pub enum Problem {
     WrongKeySize,
     /// Sealed with another certificate than the one given (a warning).
     OtherCertificate,
+    /// An alias, a mapping or a sequence where a sealed value belongs: nothing offseal can
+    /// read as, or replace by, a sealed value.
+    NotAValue,
     /// `azure_tenant_id` is not a GUID.
     TenantNotGuid,
     /// `azure_tenant_id` is missing or empty beside sealed credentials.
@@ -169,6 +172,48 @@ impl ValuesFile {
             }
         }
         for block in &self.blocks() {
+            // The scan sees scalars only: a credential slot that is an alias (to a plaintext
+            // anchored elsewhere, say), a mapping or a sequence, or a `keyvault_credentials`
+            // that is no mapping (`keyvault_credentials: hunter2`), would pass unseen.
+            let mut reported: Option<Path> = None;
+            for slot in [block.client_id_path(), block.client_secret_path()] {
+                let (path, line, what) = match self.doc.get(&slot) {
+                    // Wherever it is: check cannot see what an alias stands for.
+                    Err(offseal_yaml::Error::Alias { path, line }) => (
+                        path,
+                        line,
+                        "an alias where sealed credentials belong: write them there \
+                         (offseal values neither follows nor replaces aliases)"
+                            .to_owned(),
+                    ),
+                    Err(offseal_yaml::Error::NotAScalar { path, line, kind }) => {
+                        (path, line, format!("a {kind} where a sealed value belongs"))
+                    }
+                    // An `external_secrets` that is itself a list or a scalar belongs to
+                    // another chart: only a `keyvault_credentials` of the wrong kind counts.
+                    Err(
+                        offseal_yaml::Error::SequenceOnPath { path, .. }
+                        | offseal_yaml::Error::ScalarParent { path, .. },
+                    ) if path.len() <= block.path.len() => continue,
+                    Err(offseal_yaml::Error::SequenceOnPath { path, line }) => (
+                        path,
+                        line,
+                        "a sequence where the mapping of sealed credentials belongs".to_owned(),
+                    ),
+                    Err(offseal_yaml::Error::ScalarParent { path, line }) => (
+                        path,
+                        line,
+                        "a scalar where the mapping of sealed credentials belongs".to_owned(),
+                    ),
+                    _ => continue,
+                };
+                // Both slots under one `keyvault_credentials`: one finding.
+                if reported.as_ref() == Some(&path) {
+                    continue;
+                }
+                push(&path, line, Problem::NotAValue, None, format!("is {what}"));
+                reported = Some(path);
+            }
             let tenant = self.doc.get(&block.tenant_id_path()).ok().flatten();
             match tenant {
                 Some(tenant) if !tenant.value.is_empty() && !is_guid(&tenant.value) => push(

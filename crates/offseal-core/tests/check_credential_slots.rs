@@ -1,0 +1,84 @@
+//! `check` sees credential slots that hold no scalar: an alias (to a plaintext anchored
+//! elsewhere, say), a mapping or a sequence, or a `keyvault_credentials` that is no mapping.
+//! The scan reads scalars only, so these passed unseen.
+
+#![allow(clippy::unwrap_used)]
+
+use offseal_core::values::{Problem, Severity, ValuesFile};
+
+/// (problem, path, line) of each finding.
+fn findings(text: &str) -> Vec<(Problem, String, usize)> {
+    let values = ValuesFile::parse(text.as_bytes(), "values.yaml").unwrap();
+    values
+        .check(None)
+        .into_iter()
+        .inspect(|f| assert_eq!(f.severity, Severity::Error, "{f:?}"))
+        .map(|f| (f.problem, f.path.to_string(), f.line))
+        .collect()
+}
+
+const TENANT: &str = "  azure_tenant_id: d93d3d23-50e3-46db-b3ad-8c6c281b431e\n";
+
+#[test]
+fn an_aliased_credential_is_an_error() {
+    let text = format!(
+        "defaults:\n  secret: &s hunter2\nexternal_secrets:\n{TENANT}  keyvault_credentials:\n    \
+         client_id: *s\n    client_secret: *s\n"
+    );
+    let slot = |name: &str| format!("external_secrets.keyvault_credentials.{name}");
+    assert_eq!(
+        findings(&text),
+        [
+            (Problem::NotAValue, slot("client_id"), 6),
+            (Problem::NotAValue, slot("client_secret"), 7)
+        ]
+    );
+}
+
+#[test]
+fn an_aliased_credentials_mapping_is_one_error() {
+    let text = format!(
+        "creds: &c\n  client_id: a\n  client_secret: b\nexternal_secrets:\n{TENANT}  \
+         keyvault_credentials: *c\n"
+    );
+    assert_eq!(
+        findings(&text),
+        [(
+            Problem::NotAValue,
+            "external_secrets.keyvault_credentials".to_owned(),
+            6
+        )]
+    );
+}
+
+#[test]
+fn collections_where_values_or_the_credentials_mapping_belong_are_errors() {
+    let text = format!(
+        "external_secrets:\n{TENANT}  keyvault_credentials:\n    client_id: [a]\n    client_secret: {{x: y}}\n"
+    );
+    let problems: Vec<_> = findings(&text).into_iter().map(|f| (f.0, f.2)).collect();
+    assert_eq!(problems, [(Problem::NotAValue, 4), (Problem::NotAValue, 5)]);
+    for credentials in ["hunter2", "[a, b]"] {
+        let text = format!("external_secrets:\n{TENANT}  keyvault_credentials: {credentials}\n");
+        assert_eq!(
+            findings(&text),
+            [(
+                Problem::NotAValue,
+                "external_secrets.keyvault_credentials".to_owned(),
+                3
+            )],
+            "{credentials}"
+        );
+    }
+}
+
+#[test]
+fn another_charts_external_secrets_list_or_flag_is_not_a_finding() {
+    for text in [
+        "external_secrets:\n  - name: a\n    client_secret: x\n",
+        "other:\n  external_secrets: false\n",
+        "external_secrets:\n  keyvault_credentials: ~\n",
+    ] {
+        assert_eq!(findings(text), [], "{text}");
+    }
+}
