@@ -9,7 +9,9 @@ use std::path::Path as FsPath;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use offseal_core::values::{Finding, PolicyRule, Problem, Remedy, Severity, ValuesFile};
+use offseal_core::values::{
+    CREDENTIALS_KEY, Finding, PROVENANCE_MARKER, PolicyRule, Problem, Remedy, Severity, ValuesFile,
+};
 use serde_json::json;
 
 use crate::batch::for_each_file;
@@ -199,9 +201,9 @@ fn meant_as_values_file(bytes: &[u8], has_rule: bool) -> Option<&'static str> {
     if text.contains("{{") {
         return None;
     }
-    if text.contains("# offseal:") {
+    if text.contains(&format!("# {PROVENANCE_MARKER}")) {
         Some("carries an `# offseal:` provenance comment")
-    } else if text.contains("keyvault_credentials") {
+    } else if text.contains(CREDENTIALS_KEY) {
         Some("names `keyvault_credentials`")
     } else {
         None
