@@ -1,6 +1,7 @@
 //! `check` sees credential slots that hold no scalar: an alias (to a plaintext anchored
 //! elsewhere, say), a mapping or a sequence, or a `keyvault_credentials` that is no mapping.
-//! The scan reads scalars only, so these passed unseen.
+//! So does a key that `offseal set` sealed (it carries a provenance comment) whose value became
+//! an alias or a list. The scan reads scalars only, so these passed unseen.
 
 #![allow(clippy::unwrap_used)]
 
@@ -81,4 +82,20 @@ fn another_charts_external_secrets_list_or_flag_is_not_a_finding() {
     ] {
         assert_eq!(findings(text), [], "{text}");
     }
+}
+
+#[test]
+fn an_alias_or_a_list_under_a_provenance_comment_is_an_error() {
+    let record = "# offseal: scope=strict namespace=ns name=app cert=SHA256:x sealed=2026-12-01";
+    let text = format!(
+        "pw: &pw hunter2\napp:\n  {record}\n  password: *pw\n  {record}\n  tokens: [a, b]\n  \
+         {record}\n  db:\n    user: admin\n  # offseal: not a record\n  other: *pw\n"
+    );
+    assert_eq!(
+        findings(&text),
+        [
+            (Problem::NotAValue, "app.password".to_owned(), 4),
+            (Problem::NotAValue, "app.tokens".to_owned(), 6)
+        ]
+    );
 }

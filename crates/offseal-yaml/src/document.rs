@@ -215,6 +215,34 @@ impl Document {
         found
     }
 
+    /// Every mapping key (reached as [`Document::find_keys`] reaches them) whose block of
+    /// comment lines directly above holds `# <marker>...`, in file order, with that comment's
+    /// text as [`Document::leading_comment`] gives it. Whatever the key's value is: an alias
+    /// or a collection under such a comment is listed too.
+    #[must_use]
+    pub fn keys_with_comment(&self, marker: &str) -> Vec<(Found, String)> {
+        let mut found = Vec::new();
+        if !self.source().contains(marker) {
+            return found;
+        }
+        self.visit(&mut |path, chain, value| {
+            let Some(Some((key, map))) = chain.last() else {
+                return;
+            };
+            if let Some(text) = self.comment_above(*key, *map, marker) {
+                let k = self.tree.node(*key);
+                let key = Found {
+                    path: path.clone(),
+                    line: k.line(),
+                    column: k.col() + 1,
+                    kind: locate::kind_of(&self.tree, value),
+                };
+                found.push((key, text.to_owned()));
+            }
+        });
+        found
+    }
+
     /// Every scalar value of a mapping key reachable through mappings and sequences, in file
     /// order (null values included, with [`Style::Null`]). Scalars that are sequence items or
     /// keys are not listed.

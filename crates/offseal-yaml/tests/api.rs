@@ -210,6 +210,31 @@ fn leading_comment_reads_the_line_directly_above() {
 }
 
 #[test]
+fn keys_with_comment_lists_every_marked_key_whatever_its_value() {
+    let text =
+        b"base: &b x\n# offseal: one\na: *b\nlist:\n  - j: 1\n    # offseal: two\n    k: [1]\n\
+                 # note\n# offseal: three\nm:\n  n: 1\n# offseal: not above a key\n\nz: 1\n";
+    let doc = Document::parse(text).unwrap();
+    let found: Vec<(String, usize, usize, NodeKind, String)> = doc
+        .keys_with_comment("offseal:")
+        .into_iter()
+        .map(|(k, text)| (k.path.to_string(), k.line, k.column, k.kind, text))
+        .collect();
+    let row = |p: &str, line, column, kind, text: &str| {
+        (p.to_owned(), line, column, kind, text.to_owned())
+    };
+    assert_eq!(
+        found,
+        [
+            row("a", 3, 1, NodeKind::Alias, "offseal: one"),
+            row("list[0].k", 7, 5, NodeKind::Sequence, "offseal: two"),
+            row("m", 10, 1, NodeKind::Mapping, "offseal: three"),
+        ]
+    );
+    assert!(doc.keys_with_comment("sops:").is_empty());
+}
+
+#[test]
 fn edits_are_planned_together_and_verified_once() {
     let doc = doc();
     let creds = path("external_secrets.keyvault_credentials");

@@ -179,6 +179,30 @@ fn plaintext_over_a_value_that_set_sealed_fails_without_showing_it() {
         finding["fix"],
         format!("offseal set {file} app.db.password --cert CERT < value-file")
     );
+    // An alias there (to a plaintext anchored above, say) fails too, and `set` cannot fix it
+    // until the value is written back.
+    let aliased = format!(
+        "defaults: &pw hunter2\n{}",
+        replace_line(&sealed, "password:", "    password: *pw")
+    );
+    std::fs::write(&path, &aliased).unwrap();
+    let out = offseal().args(["check", file]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with(&format!(
+            "{file}:5: error: `app.db.password` is an alias where the sealed value"
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("hunter2"), "{stdout}");
+    let refused = offseal()
+        .args(["set", file, "app.db.password", "--cert", &cert])
+        .write_stdin("s3cret")
+        .output()
+        .unwrap();
+    assert_ne!(refused.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), aliased);
 }
 
 #[test]

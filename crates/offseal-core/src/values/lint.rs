@@ -1,8 +1,9 @@
 //! The lint behind `offseal check`: what is wrong with the sealed values, found without any
 //! private key.
 
-use offseal_yaml::Path;
+use offseal_yaml::{NodeKind, Path};
 
+use super::provenance::{PROVENANCE_MARKER, Provenance};
 use super::scan::Role;
 use super::{Block, ValuesFile};
 use crate::azure::is_guid;
@@ -171,7 +172,36 @@ impl ValuesFile {
                 }
             }
         }
-        for block in &self.blocks() {
+        let blocks = self.blocks();
+        // The scan sees scalars only: a key that `offseal set` sealed (it carries a provenance
+        // comment) whose value became an alias or a sequence would pass unseen. A mapping
+        // under such a comment is the record of the values below it; the credentials' own
+        // slots are the blocks' business, below.
+        for (key, comment) in self.doc.keys_with_comment(PROVENANCE_MARKER) {
+            let (what, kinds) = match key.kind {
+                NodeKind::Alias => ("an alias", "aliases"),
+                NodeKind::Sequence => ("a sequence", "sequences"),
+                _ => continue,
+            };
+            let credentials = blocks
+                .iter()
+                .any(|b| b.credentials_path().is_prefix_of(&key.path));
+            if credentials || Provenance::parse(&comment).is_none() {
+                continue;
+            }
+            push(
+                &key.path,
+                key.line,
+                Problem::NotAValue,
+                None,
+                format!(
+                    "is {what} where the sealed value that its provenance comment records \
+                     belongs: write the value there and seal it with offseal set (which \
+                     neither follows nor replaces {kinds})"
+                ),
+            );
+        }
+        for block in &blocks {
             // The scan sees scalars only: a credential slot that is an alias (to a plaintext
             // anchored elsewhere, say), a mapping or a sequence, or a `keyvault_credentials`
             // that is no mapping (`keyvault_credentials: hunter2`), would pass unseen.
