@@ -288,6 +288,21 @@ impl Document {
         self.comment_above(key, map, marker).map(str::to_owned)
     }
 
+    /// Whether a comment line can be written above the key at `path` ([`Edit::comment`]):
+    /// `None` when there is no such key, `Some(false)` for a key of a flow mapping
+    /// (`{a: 1}`) or one that does not start its line (`- a: 1`, `a: {b: 1}`).
+    ///
+    /// [`Edit::comment`]: crate::Edit::comment
+    #[must_use]
+    pub fn can_comment_above(&self, path: &Path) -> Option<bool> {
+        match locate::walk(&self.tree, path) {
+            Ok(Lookup::Found { key, map, .. }) => {
+                Some(self.comments().key_line(&self.tree, key, map).is_ok())
+            }
+            _ => None,
+        }
+    }
+
     /// The text of the comment `# <marker>...` above the key `key` of `map`.
     fn comment_above(&self, key: NodeId, map: NodeId, marker: &str) -> Option<&str> {
         let comments = self.comments();

@@ -235,6 +235,41 @@ fn keys_with_comment_lists_every_marked_key_whatever_its_value() {
 }
 
 #[test]
+fn comments_go_above_block_keys_only_and_removing_none_is_no_edit() {
+    let text = b"a:\n  b: 1\nf: {g: {h: 1}}\nl:\n  - k: 1\n";
+    let doc = Document::parse(text).unwrap();
+    let can = |p: &str| doc.can_comment_above(&path(p));
+    assert_eq!(
+        [
+            can("a"),
+            can("a.b"),
+            can("f"),
+            can("f.g"),
+            can("f.g.h"),
+            can("x")
+        ],
+        [
+            Some(true),
+            Some(true),
+            Some(true),
+            Some(false),
+            Some(false),
+            None
+        ]
+    );
+    // There is nothing to remove above a key of a flow mapping; putting a comment there fails.
+    assert_eq!(
+        doc.edit(&[Edit::remove_comment(path("f.g.h"), "offseal:")])
+            .unwrap(),
+        text
+    );
+    assert!(matches!(
+        doc.edit(&[Edit::comment(path("f.g"), "offseal:", "offseal: x")]),
+        Err(Error::Unsupported { line: 3, .. })
+    ));
+}
+
+#[test]
 fn edits_are_planned_together_and_verified_once() {
     let doc = doc();
     let creds = path("external_secrets.keyvault_credentials");

@@ -166,14 +166,14 @@ impl ValuesFile {
         // Provenance stays where a comment already is (on the credentials or above them).
         let comment_at = self
             .comment_owner(&credentials_path)
-            .unwrap_or(credentials_path);
+            .unwrap_or_else(|| self.comment_site(credentials_path));
         edits.push(provenance_edit(
             comment_at,
             params.key,
             &target,
             params.provenance,
         ));
-        let bytes = self.doc.edit(&edits).map_err(|e| self.yaml_error(e))?;
+        let bytes = self.apply(&edits)?;
         Ok(Sealed {
             bytes,
             path: block.path,
@@ -234,7 +234,7 @@ impl ValuesFile {
             Edit::set(path.clone(), sealed.to_base64()),
             provenance_edit(path.clone(), params.key, &target, params.provenance),
         ];
-        let bytes = self.doc.edit(&edits).map_err(|e| self.yaml_error(e))?;
+        let bytes = self.apply(&edits)?;
         Ok(Sealed {
             bytes,
             path: path.clone(),
@@ -323,7 +323,9 @@ impl ValuesFile {
             let comment_at = self
                 .comment_owner(&value.path)
                 .unwrap_or_else(|| match value.role {
-                    Role::ClientId | Role::ClientSecret => value.path.parent().unwrap_or_default(),
+                    Role::ClientId | Role::ClientSecret => {
+                        self.comment_site(value.path.parent().unwrap_or_default())
+                    }
                     Role::Recorded | Role::Other => value.path.clone(),
                 });
             if !commented.contains(&comment_at) {
@@ -342,7 +344,27 @@ impl ValuesFile {
                 count,
             });
         }
-        let bytes = self.doc.edit(&edits).map_err(|e| self.yaml_error(e))?;
+        let bytes = self.apply(&edits)?;
         Ok(Resealed { bytes, count })
+    }
+
+    /// Applies `edits`; a provenance comment that cannot go where it must (above a key of a
+    /// flow mapping, with no block key above it) is refused with the ways out.
+    fn apply(&self, edits: &[Edit]) -> Result<Vec<u8>> {
+        self.doc.edit(edits).map_err(|error| {
+            match &error {
+            offseal_yaml::Error::Unsupported { path, line, what }
+                if edits.iter().any(|edit| {
+                    matches!(edit, Edit::SetComment { path: at, text: Some(_), .. } if at == path)
+                }) =>
+            {
+                self.content_error(format!(
+                    "cannot write the provenance comment above `{path}` at line {line}: {what}; \
+                     write that mapping in block style, or give --no-provenance"
+                ))
+            }
+            _ => self.yaml_error(error),
+        }
+        })
     }
 }

@@ -114,6 +114,21 @@ impl ValuesFile {
         None
     }
 
+    /// Where a new provenance comment for the values under `path` goes: above `path`'s key, or,
+    /// where no comment line can go there (a key of a flow mapping), above the nearest
+    /// ancestor's key that takes one; the record is read from an ancestor as well. `path`
+    /// itself when none does (the editor then says why).
+    pub(super) fn comment_site(&self, path: Path) -> Path {
+        let mut at = path.clone();
+        while self.doc.can_comment_above(&at) == Some(false) {
+            match at.parent() {
+                Some(parent) if parent.last_key().is_some() => at = parent,
+                _ => return path,
+            }
+        }
+        at
+    }
+
     /// The key (the value's or an ancestor's) that carries the provenance comment for `path`.
     pub(super) fn comment_owner(&self, path: &Path) -> Option<Path> {
         let mut at = Some(path.clone());
