@@ -351,20 +351,18 @@ impl ValuesFile {
     /// Applies `edits`; a provenance comment that cannot go where it must (above a key of a
     /// flow mapping, with no block key above it) is refused with the ways out.
     fn apply(&self, edits: &[Edit]) -> Result<Vec<u8>> {
-        self.doc.edit(edits).map_err(|error| {
-            match &error {
-            offseal_yaml::Error::Unsupported { path, line, what }
-                if edits.iter().any(|edit| {
-                    matches!(edit, Edit::SetComment { path: at, text: Some(_), .. } if at == path)
-                }) =>
-            {
-                self.content_error(format!(
+        let puts_comment = |at: &Path| {
+            edits.iter().any(
+                |edit| matches!(edit, Edit::SetComment { path, text: Some(_), .. } if path == at),
+            )
+        };
+        self.doc.edit(edits).map_err(|error| match &error {
+            offseal_yaml::Error::Unsupported { path, line, what } if puts_comment(path) => self
+                .content_error(format!(
                     "cannot write the provenance comment above `{path}` at line {line}: {what}; \
                      write that mapping in block style, or give --no-provenance"
-                ))
-            }
+                )),
             _ => self.yaml_error(error),
-        }
         })
     }
 }
