@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use offseal_core::values::{Problem, Severity, ValuesFile};
+use offseal_core::values::{Problem, Remedy, Severity, ValuesFile};
 
 /// (problem, path, line) of each finding.
 fn findings(text: &str) -> Vec<(Problem, String, usize)> {
@@ -96,6 +96,38 @@ fn an_alias_or_a_list_under_a_provenance_comment_is_an_error() {
         [
             (Problem::NotAValue, "app.password".to_owned(), 4),
             (Problem::NotAValue, "app.tokens".to_owned(), 6)
+        ]
+    );
+}
+
+#[test]
+fn a_recorded_value_under_a_list_is_checked_and_its_fix_is_raw() {
+    let record = "# offseal: scope=strict namespace=ns name=app cert=SHA256:x sealed=2026-12-01";
+    let text = format!(
+        "tenants:\n  - name: a\n    {record}\n    password: hunter2\n    \
+         external_secrets:\n      keyvault_credentials:\n        client_id: ''\n"
+    );
+    let values = ValuesFile::parse(text.as_bytes(), "values.yaml").unwrap();
+    let found: Vec<_> = values
+        .check(None)
+        .into_iter()
+        .map(|f| (f.problem, f.path.to_string(), f.line, f.remedy))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                Problem::Plaintext,
+                "tenants[0].password".to_owned(),
+                4,
+                Some(Remedy::SealRaw)
+            ),
+            (
+                Problem::Empty,
+                "tenants[0].external_secrets.keyvault_credentials.client_id".to_owned(),
+                7,
+                Some(Remedy::SealRaw)
+            ),
         ]
     );
 }

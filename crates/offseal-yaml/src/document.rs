@@ -485,6 +485,15 @@ impl<'a> ScalarRef<'a> {
         }
     }
 
+    /// The text of the comment `# <marker>...` above the scalar's own key, as
+    /// [`Document::leading_comment`] reads it, wherever the key is: under a sequence, or
+    /// beside a key of the same name, too.
+    #[must_use]
+    pub fn own_comment(&self, marker: &str) -> Option<&'a str> {
+        let (key, map) = (*self.chain.last()?)?;
+        self.doc.comment_above(key, map, marker)
+    }
+
     /// What [`Document::leading_comment`] returns for the first `depth` keys of
     /// [`path`](Self::path) (the scalar's own key for the whole length, else an ancestor's),
     /// found without a search from the document root.

@@ -230,6 +230,12 @@ fn fix(finding: &Finding, file: &str, cert: &str) -> Option<String> {
     Some(match finding.remedy? {
         Remedy::SealCredentials => format!("offseal values {file} --cert {cert}"),
         Remedy::SealValue => format!("offseal set {file} {path} --cert {cert} < value-file"),
+        Remedy::SealRaw => {
+            format!(
+                "offseal raw --cert {cert} -n NAMESPACE --name NAME < value-file, \
+                 and write its output at {path}"
+            )
+        }
         Remedy::Reseal => format!("offseal reseal {file} --recovery-private-key KEYS"),
         _ => return None,
     })

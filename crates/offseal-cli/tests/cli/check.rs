@@ -356,3 +356,21 @@ fn the_pre_commit_hook_passes_a_sealed_repository_and_fails_a_leak() {
     assert!(!shown.contains("hunter2"), "{shown}");
     assert_eq!(std::fs::read_to_string(&tenant).unwrap(), broken);
 }
+
+#[test]
+fn a_recorded_plaintext_under_a_list_fails_and_the_fix_is_raw() {
+    let record = "# offseal: scope=strict namespace=ns name=app cert=SHA256:x sealed=2026-12-01";
+    let text = format!("tenants:\n  - name: a\n    {record}\n    password: hunter2\n");
+    let (_dir, path) = temp_file("values.yaml", text.as_bytes());
+    let file = path.to_str().unwrap();
+    let out = offseal().args(["check", file]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(
+            "{file}:4: error: `tenants[0].password` holds plaintext, not a sealed value; \
+             fix: offseal raw --cert CERT -n NAMESPACE --name NAME < value-file, and write its \
+             output at tenants[0].password\n"
+        )
+    );
+}

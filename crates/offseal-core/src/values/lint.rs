@@ -1,7 +1,7 @@
 //! The lint behind `offseal check`: what is wrong with the sealed values, found without any
 //! private key.
 
-use offseal_yaml::{NodeKind, Path};
+use offseal_yaml::{NodeKind, Path, Segment};
 
 use super::provenance::{PROVENANCE_MARKER, Provenance};
 use super::scan::Role;
@@ -56,6 +56,9 @@ pub enum Remedy {
     SealCredentials,
     /// `offseal set FILE PATH` seals the value at the finding's path.
     SealValue,
+    /// `offseal raw` seals the value, to be written at the finding's path by hand: a path
+    /// through a sequence, which no other command edits.
+    SealRaw,
     /// `offseal reseal FILE` seals the file's values again, for the policy's certificate and
     /// target (it needs the private keys that open them now).
     Reseal,
@@ -116,7 +119,13 @@ impl ValuesFile {
         };
         for value in self.sealed_values() {
             let (path, line) = (&value.path, value.line);
+            let through_a_list = path
+                .segments()
+                .iter()
+                .any(|s| matches!(s, Segment::Index(_)));
             let remedy = match value.role {
+                // Neither `values --at` nor `set` takes a path through a sequence.
+                _ if through_a_list => Some(Remedy::SealRaw),
                 Role::ClientId | Role::ClientSecret => Some(Remedy::SealCredentials),
                 Role::Recorded | Role::Other => Some(Remedy::SealValue),
             };

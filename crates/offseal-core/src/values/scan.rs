@@ -78,7 +78,16 @@ impl ValuesFile {
             let state = ValueState::of(scalar.value());
             let role = match role_of(path) {
                 Some(role) => role,
-                None if has_records && recorded_at(path.len()).is_some() => Role::Recorded,
+                // Under a sequence too: `set` writes no record there, but a record moved
+                // there still says the value must be sealed.
+                None if has_records
+                    && scalar
+                        .own_comment(PROVENANCE_MARKER)
+                        .and_then(Provenance::parse)
+                        .is_some() =>
+                {
+                    Role::Recorded
+                }
                 None => match &state {
                     ValueState::Sealed(e) if PLAUSIBLE_RSA_SIZES.contains(&e.rsa_size()) => {
                         Role::Other
