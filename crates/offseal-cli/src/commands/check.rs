@@ -109,9 +109,10 @@ fn check_file(file: &str, plans: &Plans<'_>) -> Checked {
         Err(err) => {
             // A file that should hold sealed values and cannot be read as one might hide a
             // plaintext credential: a failure, never a quiet pass.
-            if let Some(why) = meant_as_values_file(&bytes, checked.rule.is_some()) {
+            if let Some(why) = meant_as_values_file(file, &bytes, checked.rule.is_some()) {
                 let err = anyhow::anyhow!(
-                    "{err}; it {why}, so check cannot pass it unread: fix the YAML"
+                    "{err}; it {why}, so check cannot pass it unread: make it one UTF-8 YAML \
+                     document"
                 );
                 return fail(checked, err);
             }
@@ -190,24 +191,76 @@ fn is_http(source: &str) -> bool {
 }
 
 /// Why a file that does not parse as a values file must still be one, if it must: a policy
-/// rule claims it, or it names the credentials or carries a provenance comment without being
-/// a Go template (a chart's templates name `.Values.external_secrets.keyvault_credentials`
-/// inside `{{ }}`).
-fn meant_as_values_file(bytes: &[u8], has_rule: bool) -> Option<&'static str> {
+/// rule claims it, or it names the credentials or carries a provenance comment outside any
+/// `{{ }}` (a chart's templates name `.Values.external_secrets.keyvault_credentials` inside
+/// one, but values files hold `{{ }}` too: alert rules, `tpl` strings), in UTF-8 or UTF-16.
+/// A chart's own templates (under its `templates/`) never are.
+fn meant_as_values_file(file: &str, bytes: &[u8], has_rule: bool) -> Option<&'static str> {
     if has_rule {
         return Some("matches a rule of the policy");
     }
-    let text = String::from_utf8_lossy(bytes);
-    if text.contains("{{") {
+    if is_chart_template(file) {
         return None;
     }
-    if text.contains(&format!("# {PROVENANCE_MARKER}")) {
+    let texts = decodings(bytes);
+    let names = |needle: &str| {
+        texts
+            .iter()
+            .flat_map(|text| text.lines())
+            .any(|line| outside_template_actions(line, needle))
+    };
+    if names(&format!("# {PROVENANCE_MARKER}")) {
         Some("carries an `# offseal:` provenance comment")
-    } else if text.contains(CREDENTIALS_KEY) {
+    } else if names(CREDENTIALS_KEY) {
         Some("names `keyvault_credentials`")
     } else {
         None
     }
+}
+
+/// The text of `bytes` as UTF-8 and, where it may be UTF-16 (a byte order mark, or NUL bytes:
+/// PowerShell 5 writes UTF-16), as UTF-16 in both byte orders, lossily.
+fn decodings(bytes: &[u8]) -> Vec<String> {
+    let mut texts = vec![String::from_utf8_lossy(bytes).into_owned()];
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || bytes.contains(&0) {
+        for from in [u16::from_le_bytes, u16::from_be_bytes] {
+            let units = bytes.chunks_exact(2).map(|pair| from([pair[0], pair[1]]));
+            texts.push(
+                char::decode_utf16(units)
+                    .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                    .collect(),
+            );
+        }
+    }
+    texts
+}
+
+/// Whether `needle` occurs in `line` outside a Go template action (`{{ ... }}`).
+fn outside_template_actions(line: &str, needle: &str) -> bool {
+    line.match_indices(needle).any(|(at, _)| {
+        let before = &line[..at];
+        match (before.rfind("{{"), before.rfind("}}")) {
+            (Some(open), Some(close)) => open < close,
+            (Some(_), None) => false,
+            _ => true,
+        }
+    })
+}
+
+/// Whether `file` is one of a chart's templates: under a `templates` directory beside a
+/// `Chart.yaml`.
+fn is_chart_template(file: &str) -> bool {
+    FsPath::new(file).ancestors().skip(1).any(|dir| {
+        dir.file_name().is_some_and(|name| name == "templates")
+            && dir.parent().is_some_and(|chart| {
+                let chart = if chart.as_os_str().is_empty() {
+                    FsPath::new(".")
+                } else {
+                    chart
+                };
+                chart.join("Chart.yaml").is_file()
+            })
+    })
 }
 
 /// Whether `file` is a chart's own values file: it sits beside a `Chart.yaml`.
@@ -363,18 +416,51 @@ fn problem(p: Problem) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::meant_as_values_file;
+    use super::{meant_as_values_file, outside_template_actions};
 
     #[test]
     fn unparsable_files_fail_when_they_should_hold_sealed_values() {
+        let meant = |bytes: &[u8], rule| meant_as_values_file("values.yaml", bytes, rule);
         let broken = b"external_secrets:\n  keyvault_credentials:\n    client_secret: \"x\n";
-        assert!(meant_as_values_file(broken, false).is_some());
-        assert!(meant_as_values_file(b"# offseal: scope=strict\na: \"x\n", false).is_some());
+        assert!(meant(broken, false).is_some());
+        assert!(meant(b"# offseal: scope=strict\na: \"x\n", false).is_some());
         // A policy rule claims the file whatever it holds.
-        assert!(meant_as_values_file(b"a: \"x\n", true).is_some());
+        assert!(meant(b"a: \"x\n", true).is_some());
         // Templates and unrelated files are skipped.
         let template = b"data:\n  {{- if .Values.external_secrets.keyvault_credentials }}\n";
-        assert_eq!(meant_as_values_file(template, false), None);
-        assert_eq!(meant_as_values_file(b"a: \"x\n", false), None);
+        assert_eq!(meant(template, false), None);
+        assert_eq!(meant(b"a: \"x\n", false), None);
+        // `{{ }}` elsewhere in a values file (an alert rule) does not make it a template.
+        let alerting =
+            b"rules:\n  - description: \"{{ $labels.pod }} down\"\nexternal_secrets:\n  \
+                         keyvault_credentials:\n    client_secret: x\n---\n";
+        assert!(meant(alerting, false).is_some());
+        // UTF-16, with or without a byte order mark, in either byte order.
+        let text = "external_secrets:\n  keyvault_credentials:\n    client_secret: x\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert!(meant(&[&[0xFF, 0xFE][..], &le].concat(), false).is_some());
+        assert!(meant(&le, false).is_some());
+        assert!(meant(&[&[0xFE, 0xFF][..], &be].concat(), false).is_some());
+    }
+
+    #[test]
+    fn template_actions_hide_what_they_name() {
+        assert!(outside_template_actions(
+            "keyvault_credentials:",
+            "keyvault_credentials"
+        ));
+        assert!(!outside_template_actions(
+            "x: {{ .Values.keyvault_credentials }}",
+            "keyvault_credentials"
+        ));
+        assert!(outside_template_actions(
+            "a: \"{{ x }}\" # keyvault_credentials",
+            "keyvault_credentials"
+        ));
+        assert!(!outside_template_actions(
+            "{{- if .a.keyvault_credentials",
+            "keyvault_credentials"
+        ));
     }
 }

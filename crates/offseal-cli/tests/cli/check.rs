@@ -272,7 +272,7 @@ fn the_pre_commit_hook_passes_a_sealed_repository_and_fails_a_leak() {
     );
     write(
         "charts/tenant/templates/sealedsecret.yaml",
-        "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nspec:\n  encryptedData:\n    {{- range $k, $v := .Values.secrets }}\n    {{ $k }}: {{ $v }}\n    {{- end }}\n",
+        "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nspec:\n  # keyvault_credentials, as sealed in each tenant's values\n  encryptedData:\n    {{- range $k, $v := .Values.secrets }}\n    {{ $k }}: {{ $v }}\n    {{- end }}\n",
     );
     write(
         "deploy/other.yaml",
