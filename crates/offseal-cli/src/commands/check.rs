@@ -281,7 +281,10 @@ fn is_chart_defaults(file: &str) -> bool {
 fn fix(finding: &Finding, file: &str, cert: &str) -> Option<String> {
     let path = &finding.path;
     Some(match finding.remedy? {
-        Remedy::SealCredentials => format!("offseal values {file} --cert {cert}"),
+        Remedy::SealCredentials => match &finding.block {
+            Some(block) => format!("offseal values {file} --at {block} --cert {cert}"),
+            None => format!("offseal values {file} --cert {cert}"),
+        },
         Remedy::SealValue => format!("offseal set {file} {path} --cert {cert} < value-file"),
         Remedy::SealRaw => {
             format!(
@@ -401,6 +404,7 @@ fn to_report(r: &Checked, cert: &str) -> Report {
 fn problem(p: Problem) -> &'static str {
     match p {
         Problem::Empty => "empty",
+        Problem::Missing => "missing",
         Problem::Plaintext => "plaintext",
         Problem::Malformed => "malformed",
         Problem::WrongKeySize => "wrong-key-size",

@@ -274,3 +274,43 @@ fn dry_runs_hide_plaintexts_that_share_a_line() {
     }
     assert_eq!(std::fs::read_to_string(&path).unwrap(), input);
 }
+
+#[test]
+fn a_dry_run_over_a_null_value_keeps_its_colon() {
+    let (_dir, path) = temp_file("values.yaml", b"a:\n  b:\n");
+    let out = offseal()
+        .args(["set", path.to_str().unwrap(), "a.b", "--dry-run"])
+        .args(["-n", "ns", "--name", "app"])
+        .args(["--cert", &key("controller-2048.crt.pem")])
+        .write_stdin("s3cret")
+        .output()
+        .unwrap();
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success());
+    assert!(shown.contains("\n-  b:\n"), "{shown}");
+}
+
+#[test]
+fn the_credentials_mapping_is_no_value_to_set() {
+    let input = b"external_secrets:\n  azure_tenant_id: \"\"\n  keyvault_credentials:\n";
+    let (_dir, path) = temp_file("values.yaml", input);
+    let file = path.to_str().unwrap();
+    for (at, plain) in [
+        ("external_secrets.keyvault_credentials", false),
+        ("external_secrets", false),
+        ("external_secrets.keyvault_credentials", true),
+    ] {
+        let mut cmd = offseal();
+        cmd.args(["set", file, at, "-n", "ns", "--name", "app"]);
+        if plain {
+            cmd.arg("--plain");
+        } else {
+            cmd.args(["--cert", &key("controller-2048.crt.pem")]);
+        }
+        cmd.write_stdin("s3cret").assert().code(1).stderr(format!(
+            "error: {file}: `{at}` holds the mapping that offseal values writes, not one \
+                 value: seal the credentials with offseal values\n"
+        ));
+        assert_eq!(std::fs::read(&path).unwrap(), input);
+    }
+}

@@ -75,10 +75,24 @@ impl ValuesFile {
     /// file, wherever it is; else a new one at the top level.
     ///
     /// # Errors
-    /// [`Error::ValuesContent`](crate::Error::ValuesContent) when there are several (naming their paths and lines) or `at`
-    /// is a scalar or a list.
+    /// [`Error::ValuesContent`](crate::Error::ValuesContent) when there are several (naming
+    /// their paths and lines), or `at` is a list or lies inside another block's credentials;
+    /// [`Error::Values`](crate::Error::Values) when the editor cannot follow `at`.
     pub fn block(&self, at: Option<&Path>) -> Result<Block> {
         if let Some(path) = at {
+            // Inside another block's credentials, a new block would nest in them and leave
+            // the real slots as they were.
+            if let Some(inside) = self
+                .blocks()
+                .into_iter()
+                .find(|b| b.credentials_path().is_prefix_of(path))
+            {
+                return Err(self.content_error(format!(
+                    "--at `{path}` lies in the credentials of the block at `{block}`: --at \
+                     names the `{BLOCK_KEY}` mapping itself (--at {block})",
+                    block = inside.path
+                )));
+            }
             return match self.doc.get(path) {
                 Ok(_) => Ok(Block {
                     path: path.clone(),
@@ -93,6 +107,11 @@ impl ValuesFile {
                     path: path.clone(),
                     line: Some(line),
                 }),
+                Err(offseal_yaml::Error::NotAScalar { kind, line, .. }) => {
+                    Err(self.content_error(format!(
+                        "--at `{path}` (line {line}) is a {kind}, not the `{BLOCK_KEY}` mapping"
+                    )))
+                }
                 Err(error) => Err(self.yaml_error(error)),
             };
         }

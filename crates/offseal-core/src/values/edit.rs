@@ -227,6 +227,7 @@ impl ValuesFile {
         plaintext: &[u8],
         params: &SealingParams<'_>,
     ) -> Result<Sealed> {
+        self.refuse_credentials_mapping(path)?;
         let recorded = self.provenance(path).map(|p| p.target);
         let target = params.target(recorded.as_ref())?;
         let sealed = envelope::seal_with_rng(rng, params.key, &target.label(), plaintext)?;
@@ -247,6 +248,7 @@ impl ValuesFile {
     /// # Errors
     /// [`Error::Values`] when the editor refuses.
     pub fn set_plain(&self, path: &Path, text: &str) -> Result<Vec<u8>> {
+        self.refuse_credentials_mapping(path)?;
         self.doc
             .edit(&[Edit::set(path.clone(), text)])
             .map_err(|e| self.yaml_error(e))
@@ -346,6 +348,27 @@ impl ValuesFile {
         }
         let bytes = self.apply(&edits)?;
         Ok(Resealed { bytes, count })
+    }
+
+    /// Refuses one value at a block's path or its credentials' path: the mapping that
+    /// `offseal values` writes would become a scalar.
+    fn refuse_credentials_mapping(&self, path: &Path) -> Result<()> {
+        let blocks = self.blocks();
+        match blocks
+            .iter()
+            .find(|b| b.path == *path || b.credentials_path() == *path)
+        {
+            Some(block) => Err(self.content_error(format!(
+                "`{path}` holds the mapping that offseal values writes, not one value: seal \
+                 the credentials with offseal values{}",
+                if blocks.len() > 1 {
+                    format!(" --at {}", block.path)
+                } else {
+                    String::new()
+                }
+            ))),
+            None => Ok(()),
+        }
     }
 
     /// Applies `edits`; a provenance comment that cannot go where it must (above a key of a

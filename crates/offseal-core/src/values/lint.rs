@@ -27,6 +27,8 @@ pub enum Severity {
 pub enum Problem {
     /// Empty where a sealed value belongs.
     Empty,
+    /// One credential missing beside the other, sealed.
+    Missing,
     /// A plaintext where a sealed value belongs.
     Plaintext,
     /// Data that is not a well-formed sealed value.
@@ -90,6 +92,9 @@ pub struct Finding {
     pub problem: Problem,
     /// What fixes it, if a command does.
     pub remedy: Option<Remedy>,
+    /// For [`Remedy::SealCredentials`] in a file of several `external_secrets` blocks: the
+    /// block's path, which the fix must name (`offseal values FILE --at PATH`).
+    pub block: Option<Path>,
     /// What (never a value).
     pub message: String,
 }
@@ -114,6 +119,7 @@ impl ValuesFile {
                 severity,
                 problem,
                 remedy,
+                block: None,
                 message,
             });
         };
@@ -183,18 +189,20 @@ impl ValuesFile {
         }
         let blocks = self.blocks();
         // The scan sees scalars only: a key that `offseal set` sealed (it carries a provenance
-        // comment) whose value became an alias or a sequence would pass unseen. A mapping
-        // under such a comment is the record of the values below it; the credentials' own
-        // slots are the blocks' business, below.
+        // comment) whose value became an alias, a sequence or a mapping (of plaintexts, say)
+        // would pass unseen. Only credentials take a record above a mapping: their own, or
+        // one around them where theirs is a flow mapping; their slots are the blocks' business.
         for (key, comment) in self.doc.keys_with_comment(PROVENANCE_MARKER) {
             let (what, kinds) = match key.kind {
                 NodeKind::Alias => ("an alias", "aliases"),
                 NodeKind::Sequence => ("a sequence", "sequences"),
+                NodeKind::Mapping => ("a mapping", "mappings"),
                 _ => continue,
             };
-            let credentials = blocks
-                .iter()
-                .any(|b| b.credentials_path().is_prefix_of(&key.path));
+            let credentials = blocks.iter().any(|b| {
+                let credentials = b.credentials_path();
+                credentials.is_prefix_of(&key.path) || key.path.is_prefix_of(&credentials)
+            });
             if credentials || Provenance::parse(&comment).is_none() {
                 continue;
             }
@@ -253,6 +261,9 @@ impl ValuesFile {
                 push(&path, line, Problem::NotAValue, None, format!("is {what}"));
                 reported = Some(path);
             }
+            if let Some((path, line, problem, message)) = self.unseen_credentials(block) {
+                push(&path, line, problem, Some(Remedy::SealCredentials), message);
+            }
             let tenant = self.doc.get(&block.tenant_id_path()).ok().flatten();
             match tenant {
                 Some(tenant) if !tenant.value.is_empty() && !is_guid(&tenant.value) => push(
@@ -285,8 +296,79 @@ impl ValuesFile {
                 _ => {}
             }
         }
+        // Where several blocks make `offseal values` ask for --at, the fix names the block.
+        if blocks.len() > 1 {
+            for finding in &mut findings {
+                if finding.remedy == Some(Remedy::SealCredentials) {
+                    finding.block = blocks
+                        .iter()
+                        .filter(|b| b.path.is_prefix_of(&finding.path))
+                        .max_by_key(|b| b.path.len())
+                        .map(|b| b.path.clone());
+                }
+            }
+        }
         findings.sort_by_key(|f| f.line);
         findings
+    }
+
+    /// Credentials that the scan cannot see and whose absence the chart would find only in
+    /// the cluster: a merge key (`<<: *defaults`) that may supply a missing slot or the whole
+    /// credentials mapping, or one slot missing beside a sealed other. Missing credentials
+    /// alone are no finding: another values file layered over this one may hold them.
+    fn unseen_credentials(&self, block: &Block) -> Option<(Path, usize, Problem, String)> {
+        let missing = |path: &Path| matches!(self.doc.get(path), Ok(None));
+        let merge_in = |mapping: &Path| {
+            let key = mapping.join_key("<<");
+            match self.doc.get(&key) {
+                Err(
+                    offseal_yaml::Error::Alias { line, .. }
+                    | offseal_yaml::Error::NotAScalar { line, .. },
+                ) => Some((key, line)),
+                _ => None,
+            }
+        };
+        let credentials = block.credentials_path();
+        let slots = [block.client_id_path(), block.client_secret_path()];
+        let merged = if missing(&credentials) {
+            merge_in(&block.path)
+        } else if slots.iter().any(missing) {
+            merge_in(&credentials)
+        } else {
+            None
+        };
+        if let Some((path, line)) = merged {
+            return Some((
+                path,
+                line,
+                Problem::NotAValue,
+                "is a merge key where sealed credentials belong: check cannot see what it \
+                 supplies; write the credentials in the mapping itself"
+                    .to_owned(),
+            ));
+        }
+        let [id, secret] = &slots;
+        let (gone, there) = match (missing(id), missing(secret)) {
+            (true, false) => (id, secret),
+            (false, true) => (secret, id),
+            _ => return None,
+        };
+        if !self.holds_sealed(there) {
+            return None;
+        }
+        let line = match self.doc.get(&credentials) {
+            Err(offseal_yaml::Error::NotAScalar { line, .. }) => line,
+            _ => block.line.unwrap_or(1),
+        };
+        Some((
+            gone.clone(),
+            line,
+            Problem::Missing,
+            format!(
+                "is missing beside a sealed `{}`: the chart needs both",
+                there.last_key().unwrap_or_default()
+            ),
+        ))
     }
 
     /// Holds the file to its repository policy's rule, without any key: every sealed value
@@ -305,6 +387,7 @@ impl ValuesFile {
                 severity: Severity::Error,
                 problem,
                 remedy: Some(Remedy::Reseal),
+                block: None,
                 message,
             };
             if let Ok(wanted) = rule.target.apply(Some(&recorded.target))
@@ -337,12 +420,15 @@ impl ValuesFile {
     fn has_sealed_credentials(&self, block: &Block) -> bool {
         [block.client_id_path(), block.client_secret_path()]
             .iter()
-            .any(|path| {
-                self.doc
-                    .get(path)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|s| matches!(ValueState::of(&s.value), ValueState::Sealed(_)))
-            })
+            .any(|path| self.holds_sealed(path))
+    }
+
+    /// Whether the scalar at `path` is sealed data.
+    fn holds_sealed(&self, path: &Path) -> bool {
+        self.doc
+            .get(path)
+            .ok()
+            .flatten()
+            .is_some_and(|s| matches!(ValueState::of(&s.value), ValueState::Sealed(_)))
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use offseal_yaml::Path;
+use offseal_yaml::{Path, Style};
 
 use super::ValuesFile;
 use super::provenance::{PROVENANCE_MARKER, Provenance};
@@ -59,6 +59,12 @@ impl ValuesFile {
                 ]
             })
             .collect();
+        // A record above these is the credentials' own, not that of one value.
+        let mappings: Vec<Path> = self
+            .blocks()
+            .iter()
+            .flat_map(|b| [b.path.clone(), b.credentials_path()])
+            .collect();
         let role_of = |path: &Path| {
             credentials
                 .iter()
@@ -81,6 +87,7 @@ impl ValuesFile {
                 // Under a sequence too: `set` writes no record there, but a record moved
                 // there still says the value must be sealed.
                 None if has_records
+                    && !mappings.contains(path)
                     && scalar
                         .own_comment(PROVENANCE_MARKER)
                         .and_then(Provenance::parse)
@@ -126,7 +133,9 @@ impl ValuesFile {
             .collect();
         let mut positions = Vec::new();
         self.doc.visit_scalars(|s| {
-            if also == Some(s.path()) || plaintext.contains(s.path()) {
+            // A null value shows nothing; its position is its key's end, whose `:` must show.
+            if s.style() != Style::Null && (also == Some(s.path()) || plaintext.contains(s.path()))
+            {
                 positions.push((s.line(), s.column()));
             }
         });
