@@ -23,6 +23,7 @@ fn a_freshly_sealed_file_passes() {
 
 #[test]
 fn plaintext_empty_and_malformed_values_fail() {
+    // Two blocks: each fix names its block, as `offseal values` asks for --at then.
     let long_garbage = "QUFB".repeat(120);
     let input = format!(
         "external_secrets:\n  azure_tenant_id: not-a-guid\n  keyvault_credentials:\n    client_id: 0b7ff3c4-6f8e-4c49-9a5c-3b8e2f1d9a10\n    client_secret: {long_garbage}\nother:\n  external_secrets:\n    keyvault_credentials:\n      client_id: \"\"\n"
@@ -34,10 +35,10 @@ fn plaintext_empty_and_malformed_values_fail() {
         .assert()
         .code(1)
         .stdout(format!(
-            "{file}:2: error: `external_secrets.azure_tenant_id` is not a GUID; fix: offseal values {file} --cert CERT\n\
-             {file}:4: error: `external_secrets.keyvault_credentials.client_id` holds plaintext, not a sealed value; fix: offseal values {file} --cert CERT\n\
-             {file}:5: error: `external_secrets.keyvault_credentials.client_secret` holds malformed sealed data: its length prefix announces a 16705-byte RSA block but only 358 bytes follow; fix: offseal values {file} --cert CERT\n\
-             {file}:9: error: `other.external_secrets.keyvault_credentials.client_id` is empty; fix: offseal values {file} --cert CERT\n"
+            "{file}:2: error: `external_secrets.azure_tenant_id` is not a GUID; fix: offseal values {file} --at external_secrets --cert CERT\n\
+             {file}:4: error: `external_secrets.keyvault_credentials.client_id` holds plaintext, not a sealed value; fix: offseal values {file} --at external_secrets --cert CERT\n\
+             {file}:5: error: `external_secrets.keyvault_credentials.client_secret` holds malformed sealed data: its length prefix announces a 16705-byte RSA block but only 358 bytes follow; fix: offseal values {file} --at external_secrets --cert CERT\n\
+             {file}:9: error: `other.external_secrets.keyvault_credentials.client_id` is empty; fix: offseal values {file} --at other.external_secrets --cert CERT\n"
         ))
         .stderr("checked 1 file, 3 sealed values: 4 errors, 0 warnings\n");
 }
