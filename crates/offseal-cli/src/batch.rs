@@ -208,9 +208,13 @@ pub(crate) fn with_file(file: &str, err: &anyhow::Error) -> String {
         .and_then(|outer| outer.downcast_ref::<offseal_core::Error>())
         .and_then(offseal_core::Error::source_name)
         == Some(file);
-    // "cannot edit FILE: ..." needs no second "FILE: " in front.
+    // "cannot edit FILE: ..." needs no second "FILE: " in front (an example command line
+    // below the first line does not count).
     let says_file = err
         .to_string()
+        .lines()
+        .next()
+        .unwrap_or_default()
         .split(|c: char| c.is_whitespace() || c == ':')
         .any(|word| word == file);
     if names_file || says_file {

@@ -32,6 +32,9 @@ pub(crate) fn update_in_place(
     limit: Limit,
     edit: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
 ) -> Result<Change> {
+    if path == "-" {
+        bail!("`-` (stdin) cannot be edited in place: give -o FILE, -o - or --dry-run");
+    }
     // Edit the symlink's target and keep the link: rename would replace the link itself.
     let real = fs::canonicalize(path).with_context(|| format!("cannot open {path}"))?;
     // Before opening: opening a FIFO blocks, and opening a device may act on it.

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::NonEmptyStringValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod kubeseal;
@@ -228,11 +229,11 @@ pub(crate) struct OutputArgs {
 #[derive(Debug, Args)]
 pub(crate) struct TargetArgs {
     /// Namespace of the Secret the value is for (needed by strict and namespace-wide).
-    #[arg(short = 'n', long, value_name = "NS")]
+    #[arg(short = 'n', long, value_name = "NS", value_parser = NonEmptyStringValueParser::new())]
     pub(crate) namespace: Option<String>,
 
     /// Name of the Secret the value is for (needed by strict).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
     pub(crate) name: Option<String>,
 
     /// Who may open the value: exactly namespace/name (strict, the default), any Secret in

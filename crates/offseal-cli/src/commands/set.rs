@@ -14,9 +14,6 @@ use crate::policy::{Plan, Plans};
 use crate::report::Report;
 use crate::{input, target};
 
-const EXAMPLE: &str =
-    "printf '%s' \"$VALUE\" | offseal set values.yaml app.password --cert controller.crt";
-
 pub(crate) fn run(args: &SetArgs) -> Result<ExitCode> {
     let path = Path::parse(&args.path)?;
     batch::check_single_output(std::slice::from_ref(&args.file), &args.write)?;
@@ -86,9 +83,13 @@ fn set_value(
                 let params = SealingParams::new(key)
                     .with_retarget(plan.retarget.clone())
                     .with_provenance((!args.write.no_provenance).then(today));
-                let sealed = values
-                    .set_sealed(path, value, &params)
-                    .map_err(|e| target::explain(e, &args.target, EXAMPLE))?;
+                let sealed = values.set_sealed(path, value, &params).map_err(|e| {
+                    let example = format!(
+                        "printf '%s' \"$VALUE\" | offseal set {} {path} --cert controller.crt",
+                        args.file
+                    );
+                    target::explain(e, &args.target, &example)
+                })?;
                 what = format!("`{path}` sealed for {}", sealed.target);
                 target = Some(sealed.target.to_string());
                 Ok(sealed.bytes)

@@ -12,8 +12,6 @@ use crate::policy::Plans;
 use crate::report::Report;
 use crate::{credentials, target};
 
-const EXAMPLE: &str = "offseal values values.yaml --cert controller.crt";
-
 pub(crate) fn run(args: &ValuesArgs) -> Result<ExitCode> {
     batch::check_single_output(&args.files, &args.write)?;
     credentials::refuse_stdin_twice(args)?;
@@ -44,7 +42,10 @@ fn seal_file(
     let applied = apply(file, &args.write, None, |old| {
         let sealed = ValuesFile::parse(old, file)?
             .seal_credentials(credentials, at, &params)
-            .map_err(|e| credentials::explain(target::explain(e, &args.target, EXAMPLE)))?;
+            .map_err(|e| {
+                let example = format!("offseal values {file} --cert controller.crt");
+                credentials::explain(target::explain(e, &args.target, &example))
+            })?;
         let tenant = if credentials.tenant_id().is_some() {
             " and azure_tenant_id"
         } else {

@@ -122,12 +122,21 @@ fn a_later_run_takes_its_target_from_the_provenance_comment() {
 #[test]
 fn missing_target_says_which_flags_and_shows_an_example() {
     let (_dir, path) = temp_file("values.yaml", HELM.as_bytes());
+    let file = path.to_str().unwrap();
+    // The example names the file, and the file still leads the message.
     offseal_with_credentials()
-        .args(["values", path.to_str().unwrap(), "--cert", &cert()])
+        .args(["values", file, "--cert", &cert()])
         .assert()
         .code(1)
+        .stderr(format!(
+            "error: {file}: a strict target needs --namespace and --name, and no provenance comment records one; for example:\n  offseal values {file} --cert controller.crt --namespace tenant-a --name azure-keyvault-credentials\n",
+        ));
+    offseal_with_credentials()
+        .args(["values", file, "--cert", &cert(), "-n", ""])
+        .assert()
+        .code(2)
         .stderr(predicate::str::contains(
-            "a strict target needs --namespace and --name, and no provenance comment records one; for example:\n  offseal values values.yaml --cert controller.crt --namespace tenant-a --name azure-keyvault-credentials",
+            "a value is required for '--namespace <NS>' but none was supplied",
         ));
     offseal_with_credentials()
         .args([
@@ -585,4 +594,23 @@ fn without_a_tenant_id_given_the_file_must_hold_one() {
         )),
         "{out}"
     );
+}
+
+#[test]
+fn stdin_is_no_file_to_edit_in_place() {
+    offseal_with_credentials()
+        .args(["values", "-", "--cert", &cert()])
+        .args(STRICT)
+        .write_stdin(HELM)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("error: `-` (stdin) cannot be edited in place: give -o FILE, -o - or --dry-run\n");
+    offseal_with_credentials()
+        .args(["values", "-", "--cert", &cert(), "-o", "-"])
+        .args(STRICT)
+        .write_stdin(HELM)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("client_secret: \"Ag"));
 }
