@@ -99,202 +99,46 @@ pub struct Finding {
     pub message: String,
 }
 
+impl Finding {
+    /// A finding; an error unless the problem is only worth knowing.
+    fn new(
+        path: Path,
+        line: usize,
+        problem: Problem,
+        remedy: Option<Remedy>,
+        message: String,
+    ) -> Self {
+        let severity = match problem {
+            Problem::OtherCertificate => Severity::Warning,
+            _ => Severity::Error,
+        };
+        Self {
+            path,
+            line,
+            severity,
+            problem,
+            remedy,
+            block: None,
+            message,
+        }
+    }
+}
+
 impl ValuesFile {
     /// Lints the sealed values without any private key: credentials (and values whose key
     /// carries a provenance comment) holding plaintext or nothing, malformed data, data sized
     /// for another key than `key`'s, values sealed with another certificate than `key` (a
-    /// warning: old controller keys still open them), and a tenant id that is not a GUID, or
-    /// is missing beside sealed credentials. The certificate's dates do not matter here.
+    /// warning: old controller keys still open them), what check cannot read where sealed
+    /// values belong (aliases, collections, merge keys), a credential missing beside a sealed
+    /// other, and a tenant id that is not a GUID, or is missing beside sealed credentials. The
+    /// certificate's dates do not matter here.
     #[must_use]
     pub fn check(&self, key: Option<&Certificate>) -> Vec<Finding> {
-        let mut findings = Vec::new();
-        let mut push = |path: &Path, line, problem, remedy, message: String| {
-            let severity = match problem {
-                Problem::OtherCertificate => Severity::Warning,
-                _ => Severity::Error,
-            };
-            findings.push(Finding {
-                path: path.clone(),
-                line,
-                severity,
-                problem,
-                remedy,
-                block: None,
-                message,
-            });
-        };
-        for value in self.sealed_values() {
-            let (path, line) = (&value.path, value.line);
-            let through_a_list = path
-                .segments()
-                .iter()
-                .any(|s| matches!(s, Segment::Index(_)));
-            let remedy = match value.role {
-                // Neither `values --at` nor `set` takes a path through a sequence.
-                _ if through_a_list => Some(Remedy::SealRaw),
-                Role::ClientId | Role::ClientSecret => Some(Remedy::SealCredentials),
-                Role::Recorded | Role::Other => Some(Remedy::SealValue),
-            };
-            match &value.state {
-                ValueState::Empty => {
-                    push(path, line, Problem::Empty, remedy, "is empty".to_owned())
-                }
-                ValueState::NotSealed => push(
-                    path,
-                    line,
-                    Problem::Plaintext,
-                    remedy,
-                    "holds plaintext, not a sealed value".to_owned(),
-                ),
-                ValueState::Malformed(reason) => push(
-                    path,
-                    line,
-                    Problem::Malformed,
-                    remedy,
-                    format!("holds malformed sealed data: {reason}"),
-                ),
-                ValueState::Sealed(envelope) => {
-                    if let Some(key) = key {
-                        if let Err(Error::Malformed(reason)) = envelope.check_key_size(key.size()) {
-                            push(
-                                path,
-                                line,
-                                Problem::WrongKeySize,
-                                remedy,
-                                format!(
-                                    "cannot be opened by the certificate's controller: {reason}"
-                                ),
-                            );
-                        } else if let Some(p) = value
-                            .provenance
-                            .as_ref()
-                            .filter(|p| p.fingerprint != key.fingerprint())
-                        {
-                            push(
-                                path,
-                                line,
-                                Problem::OtherCertificate,
-                                None,
-                                format!(
-                                    "was sealed with another certificate ({}) than the one given ({}); \
-                                     it opens only while the controller keeps that key",
-                                    p.fingerprint,
-                                    key.fingerprint()
-                                ),
-                            );
-                        }
-                    }
-                }
-            }
-        }
         let blocks = self.blocks();
-        // The scan sees scalars only: a key that `offseal set` sealed (it carries a provenance
-        // comment) whose value became an alias, a sequence or a mapping (of plaintexts, say)
-        // would pass unseen. Only credentials take a record above a mapping: their own, or
-        // one around them where theirs is a flow mapping; their slots are the blocks' business.
-        for (key, comment) in self.doc.keys_with_comment(PROVENANCE_MARKER) {
-            let (what, kinds) = match key.kind {
-                NodeKind::Alias => ("an alias", "aliases"),
-                NodeKind::Sequence => ("a sequence", "sequences"),
-                NodeKind::Mapping => ("a mapping", "mappings"),
-                _ => continue,
-            };
-            let credentials = blocks.iter().any(|b| {
-                let credentials = b.credentials_path();
-                credentials.is_prefix_of(&key.path) || key.path.is_prefix_of(&credentials)
-            });
-            if credentials || Provenance::parse(&comment).is_none() {
-                continue;
-            }
-            push(
-                &key.path,
-                key.line,
-                Problem::NotAValue,
-                None,
-                format!(
-                    "is {what} where the sealed value that its provenance comment records \
-                     belongs: write the value there and seal it with offseal set (which \
-                     neither follows nor replaces {kinds})"
-                ),
-            );
-        }
+        let mut findings = self.scanned_findings(key);
+        findings.extend(self.record_findings(&blocks));
         for block in &blocks {
-            // The scan sees scalars only: a credential slot that is an alias (to a plaintext
-            // anchored elsewhere, say), a mapping or a sequence, or a `keyvault_credentials`
-            // that is no mapping (`keyvault_credentials: hunter2`), would pass unseen.
-            let mut reported: Option<Path> = None;
-            for slot in [block.client_id_path(), block.client_secret_path()] {
-                let (path, line, what) = match self.doc.get(&slot) {
-                    // Wherever it is: check cannot see what an alias stands for.
-                    Err(offseal_yaml::Error::Alias { path, line }) => (
-                        path,
-                        line,
-                        "an alias where sealed credentials belong: write them there \
-                         (offseal values neither follows nor replaces aliases)"
-                            .to_owned(),
-                    ),
-                    Err(offseal_yaml::Error::NotAScalar { path, line, kind }) => {
-                        (path, line, format!("a {kind} where a sealed value belongs"))
-                    }
-                    // An `external_secrets` that is itself a list or a scalar belongs to
-                    // another chart: only a `keyvault_credentials` of the wrong kind counts.
-                    Err(
-                        offseal_yaml::Error::SequenceOnPath { path, .. }
-                        | offseal_yaml::Error::ScalarParent { path, .. },
-                    ) if path.len() <= block.path.len() => continue,
-                    Err(offseal_yaml::Error::SequenceOnPath { path, line }) => (
-                        path,
-                        line,
-                        "a sequence where the mapping of sealed credentials belongs".to_owned(),
-                    ),
-                    Err(offseal_yaml::Error::ScalarParent { path, line }) => (
-                        path,
-                        line,
-                        "a scalar where the mapping of sealed credentials belongs".to_owned(),
-                    ),
-                    _ => continue,
-                };
-                // Both slots under one `keyvault_credentials`: one finding.
-                if reported.as_ref() == Some(&path) {
-                    continue;
-                }
-                push(&path, line, Problem::NotAValue, None, format!("is {what}"));
-                reported = Some(path);
-            }
-            if let Some((path, line, problem, message)) = self.unseen_credentials(block) {
-                push(&path, line, problem, Some(Remedy::SealCredentials), message);
-            }
-            let tenant = self.doc.get(&block.tenant_id_path()).ok().flatten();
-            match tenant {
-                Some(tenant) if !tenant.value.is_empty() && !is_guid(&tenant.value) => push(
-                    &tenant.path,
-                    tenant.line,
-                    Problem::TenantNotGuid,
-                    Some(Remedy::SealCredentials),
-                    "is not a GUID".to_owned(),
-                ),
-                Some(tenant) if !tenant.value.is_empty() => {}
-                missing_or_empty if self.has_sealed_credentials(block) => {
-                    let line = missing_or_empty
-                        .as_ref()
-                        .map_or(block.line.unwrap_or(1), |t| t.line);
-                    push(
-                        &block.tenant_id_path(),
-                        line,
-                        Problem::TenantMissing,
-                        Some(Remedy::SealCredentials),
-                        format!(
-                            "is {} beside sealed credentials: the chart needs the tenant id",
-                            if missing_or_empty.is_some() {
-                                "empty"
-                            } else {
-                                "missing"
-                            }
-                        ),
-                    );
-                }
-                _ => {}
-            }
+            findings.extend(self.block_findings(block));
         }
         // Where several blocks make `offseal values` ask for --at, the fix names the block.
         if blocks.len() > 1 {
@@ -312,11 +156,202 @@ impl ValuesFile {
         findings
     }
 
+    /// The findings on the values the scan sees: scalars that are, or should be, sealed.
+    fn scanned_findings(&self, key: Option<&Certificate>) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for value in self.sealed_values() {
+            let found = |problem, remedy, message| {
+                Finding::new(value.path.clone(), value.line, problem, remedy, message)
+            };
+            let through_a_list = value
+                .path
+                .segments()
+                .iter()
+                .any(|s| matches!(s, Segment::Index(_)));
+            let remedy = match value.role {
+                // Neither `values --at` nor `set` takes a path through a sequence.
+                _ if through_a_list => Some(Remedy::SealRaw),
+                Role::ClientId | Role::ClientSecret => Some(Remedy::SealCredentials),
+                Role::Recorded | Role::Other => Some(Remedy::SealValue),
+            };
+            let finding = match (&value.state, key) {
+                (ValueState::Empty, _) => found(Problem::Empty, remedy, "is empty".to_owned()),
+                (ValueState::NotSealed, _) => found(
+                    Problem::Plaintext,
+                    remedy,
+                    "holds plaintext, not a sealed value".to_owned(),
+                ),
+                (ValueState::Malformed(reason), _) => found(
+                    Problem::Malformed,
+                    remedy,
+                    format!("holds malformed sealed data: {reason}"),
+                ),
+                (ValueState::Sealed(_), None) => continue,
+                (ValueState::Sealed(envelope), Some(key)) => {
+                    if let Err(Error::Malformed(reason)) = envelope.check_key_size(key.size()) {
+                        found(
+                            Problem::WrongKeySize,
+                            remedy,
+                            format!("cannot be opened by the certificate's controller: {reason}"),
+                        )
+                    } else if let Some(p) = value
+                        .provenance
+                        .as_ref()
+                        .filter(|p| p.fingerprint != key.fingerprint())
+                    {
+                        found(
+                            Problem::OtherCertificate,
+                            None,
+                            format!(
+                                "was sealed with another certificate ({}) than the one given \
+                                 ({}); it opens only while the controller keeps that key",
+                                p.fingerprint,
+                                key.fingerprint()
+                            ),
+                        )
+                    } else {
+                        continue;
+                    }
+                }
+            };
+            findings.push(finding);
+        }
+        findings
+    }
+
+    /// The scan sees scalars only: a key that `offseal set` sealed (it carries a provenance
+    /// comment) whose value became an alias, a sequence or a mapping (of plaintexts, say)
+    /// would pass unseen. Only credentials take a record above a mapping: their own, or one
+    /// around them where theirs is a flow mapping; their slots are the blocks' business.
+    fn record_findings(&self, blocks: &[Block]) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for (key, comment) in self.doc.keys_with_comment(PROVENANCE_MARKER) {
+            let (what, kinds) = match key.kind {
+                NodeKind::Alias => ("an alias", "aliases"),
+                NodeKind::Sequence => ("a sequence", "sequences"),
+                NodeKind::Mapping => ("a mapping", "mappings"),
+                _ => continue,
+            };
+            let credentials = blocks.iter().any(|b| {
+                let credentials = b.credentials_path();
+                credentials.is_prefix_of(&key.path) || key.path.is_prefix_of(&credentials)
+            });
+            if credentials || Provenance::parse(&comment).is_none() {
+                continue;
+            }
+            findings.push(Finding::new(
+                key.path,
+                key.line,
+                Problem::NotAValue,
+                None,
+                format!(
+                    "is {what} where the sealed value that its provenance comment records \
+                     belongs: write the value there and seal it with offseal set (which \
+                     neither follows nor replaces {kinds})"
+                ),
+            ));
+        }
+        findings
+    }
+
+    /// The findings on one block that the scan cannot make: credential slots that hold no
+    /// scalar, credentials it cannot see, and the tenant id.
+    fn block_findings(&self, block: &Block) -> Vec<Finding> {
+        let mut findings = self.slots_without_scalars(block);
+        findings.extend(self.unseen_credentials(block));
+        let tenant = self.doc.get(&block.tenant_id_path()).ok().flatten();
+        let tenant_finding = |path, line, problem, message| {
+            Finding::new(path, line, problem, Some(Remedy::SealCredentials), message)
+        };
+        match tenant {
+            Some(tenant) if !tenant.value.is_empty() && !is_guid(&tenant.value) => {
+                findings.push(tenant_finding(
+                    tenant.path,
+                    tenant.line,
+                    Problem::TenantNotGuid,
+                    "is not a GUID".to_owned(),
+                ));
+            }
+            Some(tenant) if !tenant.value.is_empty() => {}
+            missing_or_empty if self.has_sealed_credentials(block) => {
+                let line = missing_or_empty
+                    .as_ref()
+                    .map_or(block.line.unwrap_or(1), |t| t.line);
+                findings.push(tenant_finding(
+                    block.tenant_id_path(),
+                    line,
+                    Problem::TenantMissing,
+                    format!(
+                        "is {} beside sealed credentials: the chart needs the tenant id",
+                        if missing_or_empty.is_some() {
+                            "empty"
+                        } else {
+                            "missing"
+                        }
+                    ),
+                ));
+            }
+            _ => {}
+        }
+        findings
+    }
+
+    /// The scan sees scalars only: a credential slot that is an alias (to a plaintext
+    /// anchored elsewhere, say), a mapping or a sequence, or a `keyvault_credentials` that is
+    /// no mapping (`keyvault_credentials: hunter2`), would pass unseen.
+    fn slots_without_scalars(&self, block: &Block) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = Vec::new();
+        for slot in [block.client_id_path(), block.client_secret_path()] {
+            let (path, line, what) = match self.doc.get(&slot) {
+                // Wherever it is: check cannot see what an alias stands for.
+                Err(offseal_yaml::Error::Alias { path, line }) => (
+                    path,
+                    line,
+                    "an alias where sealed credentials belong: write them there \
+                     (offseal values neither follows nor replaces aliases)"
+                        .to_owned(),
+                ),
+                Err(offseal_yaml::Error::NotAScalar { path, line, kind }) => {
+                    (path, line, format!("a {kind} where a sealed value belongs"))
+                }
+                // An `external_secrets` that is itself a list or a scalar belongs to another
+                // chart: only a `keyvault_credentials` of the wrong kind counts.
+                Err(
+                    offseal_yaml::Error::SequenceOnPath { path, .. }
+                    | offseal_yaml::Error::ScalarParent { path, .. },
+                ) if path.len() <= block.path.len() => continue,
+                Err(offseal_yaml::Error::SequenceOnPath { path, line }) => (
+                    path,
+                    line,
+                    "a sequence where the mapping of sealed credentials belongs".to_owned(),
+                ),
+                Err(offseal_yaml::Error::ScalarParent { path, line }) => (
+                    path,
+                    line,
+                    "a scalar where the mapping of sealed credentials belongs".to_owned(),
+                ),
+                _ => continue,
+            };
+            // Both slots under one `keyvault_credentials`: one finding.
+            if findings.last().is_some_and(|f| f.path == path) {
+                continue;
+            }
+            findings.push(Finding::new(
+                path,
+                line,
+                Problem::NotAValue,
+                None,
+                format!("is {what}"),
+            ));
+        }
+        findings
+    }
+
     /// Credentials that the scan cannot see and whose absence the chart would find only in
     /// the cluster: a merge key (`<<: *defaults`) that may supply a missing slot or the whole
     /// credentials mapping, or one slot missing beside a sealed other. Missing credentials
     /// alone are no finding: another values file layered over this one may hold them.
-    fn unseen_credentials(&self, block: &Block) -> Option<(Path, usize, Problem, String)> {
+    fn unseen_credentials(&self, block: &Block) -> Option<Finding> {
         let missing = |path: &Path| matches!(self.doc.get(path), Ok(None));
         let merge_in = |mapping: &Path| {
             let key = mapping.join_key("<<");
@@ -338,10 +373,11 @@ impl ValuesFile {
             None
         };
         if let Some((path, line)) = merged {
-            return Some((
+            return Some(Finding::new(
                 path,
                 line,
                 Problem::NotAValue,
+                Some(Remedy::SealCredentials),
                 "is a merge key where sealed credentials belong: check cannot see what it \
                  supplies; write the credentials in the mapping itself"
                     .to_owned(),
@@ -360,10 +396,11 @@ impl ValuesFile {
             Err(offseal_yaml::Error::NotAScalar { line, .. }) => line,
             _ => block.line.unwrap_or(1),
         };
-        Some((
+        Some(Finding::new(
             gone.clone(),
             line,
             Problem::Missing,
+            Some(Remedy::SealCredentials),
             format!(
                 "is missing beside a sealed `{}`: the chart needs both",
                 there.last_key().unwrap_or_default()
@@ -381,14 +418,14 @@ impl ValuesFile {
             let (ValueState::Sealed(_), Some(recorded)) = (&value.state, &value.provenance) else {
                 continue;
             };
-            let finding = |problem, message| Finding {
-                path: value.path.clone(),
-                line: value.line,
-                severity: Severity::Error,
-                problem,
-                remedy: Some(Remedy::Reseal),
-                block: None,
-                message,
+            let finding = |problem, message| {
+                Finding::new(
+                    value.path.clone(),
+                    value.line,
+                    problem,
+                    Some(Remedy::Reseal),
+                    message,
+                )
             };
             if let Ok(wanted) = rule.target.apply(Some(&recorded.target))
                 && wanted != recorded.target
