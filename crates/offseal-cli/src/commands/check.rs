@@ -9,6 +9,7 @@ use std::path::Path as FsPath;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use offseal_core::ValueState;
 use offseal_core::values::{
     CREDENTIALS_KEY, Finding, PROVENANCE_MARKER, PolicyRule, Problem, Remedy, Severity, ValuesFile,
 };
@@ -121,7 +122,12 @@ fn check_file(file: &str, plans: &Plans<'_>) -> Checked {
             return checked;
         }
     };
-    checked.values = values.sealed_values().len();
+    // Only what is sealed: a plaintext where a sealed value belongs is a finding, not one.
+    checked.values = values
+        .sealed_values()
+        .iter()
+        .filter(|v| matches!(v.state, ValueState::Sealed(_)))
+        .count();
     checked.findings = values.check(cert);
     if let Some(name) = &checked.rule {
         let fingerprints = match rule_fingerprints(plans, &plan) {
