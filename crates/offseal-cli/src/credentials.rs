@@ -16,26 +16,14 @@ pub(crate) fn refuse_stdin_twice(args: &ValuesArgs) -> Result<()> {
     // A values file is read from stdin only when it is not edited in place.
     let file_from_stdin =
         (args.write.dry_run || args.write.output.is_some()) && args.files.iter().any(|f| f == "-");
-    let readers: Vec<&str> = [
+    input::refuse_stdin_twice(&[
         (args.credentials.as_deref() == Some("-"), "--credentials -"),
         (
             args.cert.flag_or_variable().as_deref() == Some("-"),
             "--cert -",
         ),
         (file_from_stdin, "the values file -"),
-    ]
-    .into_iter()
-    .filter_map(|(reads, what)| reads.then_some(what))
-    .collect();
-    match readers.as_slice() {
-        [first, second] => {
-            bail!("stdin can be read only once: {first} and {second} both ask for it")
-        }
-        [first, second, third] => {
-            bail!("stdin can be read only once: {first}, {second} and {third} all ask for it")
-        }
-        _ => Ok(()),
-    }
+    ])
 }
 
 /// Per part, first found wins: --credentials JSON, then --client-id / --tenant-id, then the

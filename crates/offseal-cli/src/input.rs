@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Read};
 use std::path::Path;
 use std::time::SystemTime;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use offseal_core::{Certificate, SealingKey, UnsealingKeys};
 use zeroize::Zeroizing;
 
@@ -192,6 +192,29 @@ pub(crate) fn from_file_path(arg: &str) -> &str {
     match arg.split_once('=') {
         Some((_, path)) if !Path::new(arg).exists() => path,
         _ => arg,
+    }
+}
+
+/// Whether an input argument (`None`: stdin) reads stdin.
+pub(crate) fn reads_stdin(source: Option<&str>) -> bool {
+    matches!(source, None | Some("-" | "/dev/stdin"))
+}
+
+/// Refuses, before anything is read, a command line on which several inputs (each named, with
+/// whether it reads stdin) ask for stdin: the first would read it to its end and leave the
+/// next nothing (an empty secret, sealed).
+pub(crate) fn refuse_stdin_twice(inputs: &[(bool, &str)]) -> Result<()> {
+    let readers: Vec<&str> = inputs
+        .iter()
+        .filter_map(|&(reads, what)| reads.then_some(what))
+        .collect();
+    match readers.as_slice() {
+        [] | [_] => Ok(()),
+        [first @ .., last] => bail!(
+            "stdin can be read only once: {} and {last} {} ask for it",
+            first.join(", "),
+            if readers.len() == 2 { "both" } else { "all" }
+        ),
     }
 }
 

@@ -82,7 +82,7 @@ pub(crate) fn typed<T: serde::de::DeserializeOwned>(
     }
     serde_path_to_error::deserialize(doc).map_err(|e| {
         let path = e.path().to_string();
-        let message = e.into_inner().to_string();
+        let message = without_value(&e.into_inner().to_string());
         // YAML 1.1, like Kubernetes, reads unquoted y/n/yes/no/on/off as booleans.
         let hint = if message.contains("expected a string")
             && (message.contains("boolean") || message.contains("integer") || message.contains("floating"))
@@ -96,4 +96,23 @@ pub(crate) fn typed<T: serde::de::DeserializeOwned>(
             format!("document {}: {path}: {message}{hint}", index + 1),
         )
     })
+}
+
+/// serde's message without the value it quotes (`invalid type: string "hunter2", expected a
+/// map` -> `invalid type: string, expected a map`): a secret may be that value.
+fn without_value(message: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some((unexpected, expected)) = message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.rsplit_once(", expected "))
+        {
+            let kind = unexpected
+                .split(['`', '"'])
+                .next()
+                .unwrap_or_default()
+                .trim_end();
+            return format!("{prefix}{kind}, expected {expected}");
+        }
+    }
+    message.to_owned()
 }

@@ -669,3 +669,33 @@ fn documents_that_are_not_mappings_are_refused() {
         assert_eq!(sealed.to_string(), expected, "{input:?}");
     }
 }
+
+#[test]
+fn a_field_of_the_wrong_type_is_named_without_its_value() {
+    let head = "apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: d}\n";
+    for (field, expected) in [
+        (
+            "stringData: |\n  DB_PASSWORD=hunter2\n",
+            "in.yaml: document 1: stringData: invalid type: string, expected a map",
+        ),
+        (
+            "data: aHVudGVyMg==\n",
+            "in.yaml: document 1: data: invalid type: string, expected a map",
+        ),
+        (
+            "stringData: {k: [hunter2]}\n",
+            "in.yaml: document 1: stringData: \"k\" must be a string (quote it in YAML)",
+        ),
+    ] {
+        let input = format!("{head}{field}");
+        let error = manifest::read_secrets(input.as_bytes(), "in.yaml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(error, expected, "{input}");
+    }
+    let input = "apiVersion: v1\nkind: Secret\nmetadata: hunter2\n";
+    let error = manifest::read_secrets(input.as_bytes(), "in.yaml")
+        .unwrap_err()
+        .to_string();
+    assert!(!error.contains("hunter2"), "{error}");
+}

@@ -8,8 +8,12 @@ use anyhow::Result;
 
 pub(crate) fn run(args: &RawArgs) -> Result<ExitCode> {
     let target = target::raw(&args.target)?;
-    let key = input::sealing_key(&args.cert.cert)?;
     let path = args.from_file.as_deref().map(input::from_file_path);
+    input::refuse_stdin_twice(&[
+        (args.cert.cert == "-", "--cert -"),
+        (input::reads_stdin(path), "the value (stdin)"),
+    ])?;
+    let key = input::sealing_key(&args.cert.cert)?;
     let mut value = input::read_input(
         path,
         "the value to seal",

@@ -17,6 +17,13 @@ pub(crate) fn run(args: &SealArgs) -> Result<ExitCode> {
             "--json prints its report to stdout, where the SealedSecrets go: write them with -w FILE"
         );
     }
+    input::refuse_stdin_twice(&[
+        (args.cert.cert == "-", "--cert -"),
+        (
+            input::reads_stdin(args.file.as_deref()),
+            "the Secrets (stdin)",
+        ),
+    ])?;
     let key = input::sealing_key(&args.cert.cert)?;
     let options = SealOptions::new(
         args.target.name.as_deref(),

@@ -17,6 +17,16 @@ use crate::{input, target};
 pub(crate) fn run(args: &SetArgs) -> Result<ExitCode> {
     let path = Path::parse(&args.path)?;
     batch::check_single_output(std::slice::from_ref(&args.file), &args.write)?;
+    input::refuse_stdin_twice(&[
+        (
+            !args.plain && args.cert.flag_or_variable().as_deref() == Some("-"),
+            "--cert -",
+        ),
+        (
+            input::reads_stdin(args.from_file.as_deref()),
+            "the value (stdin)",
+        ),
+    ])?;
     let plans = Plans::new(&args.cert, &args.target)?;
     // A plain value needs no certificate or target: no policy is read for it.
     let plan = if args.plain {

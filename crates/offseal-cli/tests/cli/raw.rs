@@ -235,3 +235,50 @@ fn unusable_certificates_are_refused_and_nothing_is_printed() {
             .stderr(predicate::str::starts_with("error: ").and(predicate::str::contains(message)));
     }
 }
+
+/// `--cert -` and a value (or Secrets) on stdin: the certificate would take all of stdin and
+/// leave an empty value to seal.
+#[test]
+fn a_certificate_and_a_value_cannot_both_come_from_stdin() {
+    let cert = std::fs::read(key("controller-2048.crt.pem")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let values = dir.path().join("values.yaml");
+    std::fs::write(&values, "app:\n  x: old\n").unwrap();
+    let values = values.to_str().unwrap();
+    for (args, what) in [
+        (
+            vec!["raw", "-n", "d", "--name", "x", "--allow-empty"],
+            "the value (stdin)",
+        ),
+        (
+            vec!["raw", "-n", "d", "--name", "x", "--from-file", "/dev/stdin"],
+            "the value (stdin)",
+        ),
+        (
+            vec!["set", values, "app.x", "-n", "d", "--name", "x", "--allow-empty"],
+            "the value (stdin)",
+        ),
+        (vec!["seal"], "the Secrets (stdin)"),
+    ] {
+        offseal()
+            .args(&args)
+            .args(["--cert", "-"])
+            .write_stdin(cert.clone())
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(format!(
+                "error: stdin can be read only once: --cert - and {what} both ask for it\n"
+            ));
+    }
+    assert_eq!(std::fs::read_to_string(values).unwrap(), "app:\n  x: old\n");
+    // With the value from a file, `--cert -` is fine.
+    let value = dir.path().join("value");
+    std::fs::write(&value, "v").unwrap();
+    offseal()
+        .args(["raw", "-n", "d", "--name", "x", "--cert", "-", "--from-file"])
+        .arg(&value)
+        .write_stdin(cert)
+        .assert()
+        .success();
+}
