@@ -49,7 +49,8 @@ pub(crate) fn classify(source: &str) -> Result<CertSource<'_>> {
             rest.strip_prefix("localhost").unwrap_or(rest),
         )?)),
         other => bail!(
-            "unsupported URL scheme {other:?} in --cert {source}: use a file, http(s):// or file://"
+            "unsupported URL scheme {other:?} in --cert {}: use a file, http(s):// or file://",
+            shown(source)
         ),
     }
 }
@@ -58,12 +59,13 @@ pub(crate) fn classify(source: &str) -> Result<CertSource<'_>> {
 /// 200 response, no larger than `limit`. A plain `http://` URL gets a warning on stderr.
 pub(crate) fn http_get(url: &str, limit: Limit) -> Result<Vec<u8>> {
     let timeout = timeout()?;
+    let shown = shown(url);
     let https = url
         .get(..8)
         .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
     if !https {
         crate::write::to_stderr(&format!(
-            "warning: fetching the certificate over plain http ({url}): anyone on the network \
+            "warning: fetching the certificate over plain http ({shown}): anyone on the network \
              path can substitute their own certificate, and every secret sealed with it is \
              theirs to read; use https, or seal with a copy of the certificate whose \
              fingerprint (offseal cert FILE) you have checked against the controller's"
@@ -89,21 +91,25 @@ pub(crate) fn http_get(url: &str, limit: Limit) -> Result<Vec<u8>> {
         .into();
     let mut response = agent.get(url).call().map_err(|e| match e {
         ureq::Error::Timeout(_) => anyhow!(
-            "cannot fetch {url:?}: no answer within {}s (OFFSEAL_CERT_TIMEOUT sets the limit)",
+            "cannot fetch {shown:?}: no answer within {}s (OFFSEAL_CERT_TIMEOUT sets the limit)",
             timeout.as_secs_f64()
         ),
         ureq::Error::RequireHttpsOnly(to) => anyhow!(
-            "cannot fetch {url:?}: it redirects to {to:?}, plain http; offseal does not follow \
+            "cannot fetch {shown:?}: it redirects to {:?}, plain http; offseal does not follow \
              a redirect from https to http, where anyone on the path could substitute the \
-             certificate (give the https address of the certificate instead)"
+             certificate (give the https address of the certificate instead)",
+            self::shown(&to)
         ),
-        other => anyhow!("cannot fetch {url:?}: {other}"),
+        other => anyhow!(
+            "cannot fetch {shown:?}: {}",
+            without(&other.to_string(), url)
+        ),
     })?;
     let status = response.status();
     if status != ureq::http::StatusCode::OK {
         // kubeseal's wording.
         bail!(
-            "cannot fetch {url:?}: {} {}",
+            "cannot fetch {shown:?}: {} {}",
             status.as_u16(),
             status.canonical_reason().unwrap_or_default()
         );
@@ -115,10 +121,37 @@ pub(crate) fn http_get(url: &str, limit: Limit) -> Result<Vec<u8>> {
         .limit(limit.max_bytes().saturating_add(1))
         .read_to_vec();
     match body {
-        Ok(body) if body.len() as u64 > limit.max_bytes() => Err(limit.exceeded(url)),
-        Err(ureq::Error::BodyExceedsLimit(_)) => Err(limit.exceeded(url)),
-        other => other.with_context(|| format!("cannot read the certificate from {url:?}")),
+        Ok(body) if body.len() as u64 > limit.max_bytes() => Err(limit.exceeded(&shown)),
+        Err(ureq::Error::BodyExceedsLimit(_)) => Err(limit.exceeded(&shown)),
+        other => other.with_context(|| format!("cannot read the certificate from {shown:?}")),
     }
+}
+
+/// `url` as messages show it: a password or token in its user part or query is replaced by
+/// `***` (`https://***@host/cert.pem?***`).
+pub(crate) fn shown(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority.to_owned(), |(_, host)| format!("***@{host}"));
+    let (path, fragment) = tail
+        .split_once('#')
+        .map_or((tail, None), |(p, f)| (p, Some(f)));
+    let path = match path.split_once('?') {
+        Some((path, query)) if !query.is_empty() => format!("{path}?***"),
+        _ => path.to_owned(),
+    };
+    let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+    format!("{scheme}://{host}{path}{fragment}")
+}
+
+/// `message` with every copy of `url` shown as [`shown`] shows it.
+fn without(message: &str, url: &str) -> String {
+    message.replace(url, &shown(url))
 }
 
 fn timeout() -> Result<Duration> {
@@ -192,5 +225,24 @@ mod tests {
         }
         assert!(classify("ftp://h/c.pem").is_err());
         assert!(classify("file:///bad%zz").is_err());
+    }
+
+    #[test]
+    fn passwords_and_tokens_in_urls_are_not_shown() {
+        for (url, expected) in [
+            ("https://h/v1/cert.pem", "https://h/v1/cert.pem"),
+            ("https://u:pw@h:8443/c.pem", "https://***@h:8443/c.pem"),
+            ("http://h/c?token=abc#f", "http://h/c?***#f"),
+            ("https://tok@h?x=1", "https://***@h?***"),
+            ("https://h/a@b", "https://h/a@b"),
+            ("cert.pem", "cert.pem"),
+        ] {
+            assert_eq!(shown(url), expected, "{url}");
+        }
+        let Err(bad) = classify("ftp://u:s3cret@h/c.pem") else {
+            panic!("ftp is refused")
+        };
+        let bad = bad.to_string();
+        assert!(!bad.contains("s3cret"), "{bad}");
     }
 }

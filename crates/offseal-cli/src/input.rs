@@ -234,7 +234,10 @@ pub(crate) fn certificate_bytes(source: &str) -> Result<Vec<u8>> {
 
 /// Reads and parses a certificate without judging its dates.
 pub(crate) fn certificate(source: &str) -> Result<Certificate> {
-    Ok(Certificate::parse(&certificate_bytes(source)?, source)?)
+    Ok(Certificate::parse(
+        &certificate_bytes(source)?,
+        &fetch::shown(source),
+    )?)
 }
 
 /// The key to seal with: the certificate must not be expired; one not valid yet is used with

@@ -255,7 +255,16 @@ fn a_certificate_and_a_value_cannot_both_come_from_stdin() {
             "the value (stdin)",
         ),
         (
-            vec!["set", values, "app.x", "-n", "d", "--name", "x", "--allow-empty"],
+            vec![
+                "set",
+                values,
+                "app.x",
+                "-n",
+                "d",
+                "--name",
+                "x",
+                "--allow-empty",
+            ],
             "the value (stdin)",
         ),
         (vec!["seal"], "the Secrets (stdin)"),
@@ -276,7 +285,16 @@ fn a_certificate_and_a_value_cannot_both_come_from_stdin() {
     let value = dir.path().join("value");
     std::fs::write(&value, "v").unwrap();
     offseal()
-        .args(["raw", "-n", "d", "--name", "x", "--cert", "-", "--from-file"])
+        .args([
+            "raw",
+            "-n",
+            "d",
+            "--name",
+            "x",
+            "--cert",
+            "-",
+            "--from-file",
+        ])
         .arg(&value)
         .write_stdin(cert)
         .assert()

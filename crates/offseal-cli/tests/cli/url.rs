@@ -296,3 +296,25 @@ fn file_urls_and_unknown_schemes() {
         .stderr(predicate::str::contains("unsupported URL scheme \"ftp\""));
     let _ = key("unused");
 }
+
+#[test]
+fn a_password_or_token_in_the_url_is_never_shown() {
+    let (addr, requests) = serve_once(Some(http_response("404 Not Found", b"")));
+    let url = format!("http://user:s3cretpw@{addr}/v1/cert.pem?token=tok123");
+    let out = offseal().args(["cert", &url]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let shown = format!("http://***@{addr}/v1/cert.pem?***");
+    assert_eq!(
+        stderr,
+        format!(
+            "{}error: cannot fetch {shown:?}: 404 Not Found\n",
+            http_warning(&shown)
+        )
+    );
+    // The server still got the query it was given.
+    assert_eq!(
+        requests.recv().unwrap(),
+        "GET /v1/cert.pem?token=tok123 HTTP/1.1"
+    );
+}
