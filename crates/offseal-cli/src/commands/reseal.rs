@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use offseal_core::UnsealingKeys;
 use offseal_core::manifest::{self, SealedSecret};
 use offseal_core::values::{SealingParams, ValuesFile};
@@ -41,6 +41,7 @@ fn reseal_file(
                     sealed.reseal(keys, &key, &plan.retarget)
                 })
                 .collect::<offseal_core::Result<Vec<SealedSecret>>>()?;
+            refuse_collisions(&resealed)?;
             return Ok(manifest::to_string(&resealed, format)?.as_bytes().to_vec());
         }
         let params = SealingParams::new(&key)
@@ -60,4 +61,27 @@ fn reseal_file(
         .with("values", count)
         .with("cert", key.fingerprint())
         .with("rule", plan.lookup.rule_name()))
+}
+
+/// Refuses a new target that gives two SealedSecrets of one file the same namespace and name
+/// (`--name x` over several): applied, the last would replace the others and their data.
+fn refuse_collisions(resealed: &[SealedSecret]) -> Result<()> {
+    for (i, sealed) in resealed.iter().enumerate() {
+        let id = (&sealed.metadata.namespace, &sealed.metadata.name);
+        if let Some(first) = resealed[..i]
+            .iter()
+            .position(|other| (&other.metadata.namespace, &other.metadata.name) == id)
+        {
+            bail!(
+                "documents {} and {} would both be the SealedSecret {}/{}: applied, the second \
+                 would replace the first and its data; reseal them into separate files, or give \
+                 no --name",
+                first + 1,
+                i + 1,
+                id.0.as_deref().unwrap_or_default(),
+                id.1.as_deref().unwrap_or_default()
+            );
+        }
+    }
+    Ok(())
 }

@@ -150,3 +150,34 @@ fn a_value_no_key_opens_names_file_and_path_and_changes_nothing() {
         )));
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
+
+#[test]
+fn a_new_name_for_several_sealed_secrets_is_refused() {
+    let secrets = "apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: demo}\n\
+                   stringData: {k: one}\n---\napiVersion: v1\nkind: Secret\n\
+                   metadata: {name: b, namespace: demo}\nstringData: {k: two}\n";
+    let cert = key("controller-2048.crt.pem");
+    let sealed = offseal()
+        .args(["seal", "--cert", &cert, "-o", "yaml"])
+        .write_stdin(secrets)
+        .output()
+        .unwrap();
+    assert!(sealed.status.success());
+    let (_dir, path) = temp_file("sealed.yaml", &sealed.stdout);
+    let file = path.to_str().unwrap();
+    let reseal = |extra: &[&str]| {
+        offseal()
+            .args(["reseal", file, "--cert", &cert])
+            .args(["--recovery-private-key", &key("controller-2048.key.pem")])
+            .args(extra)
+            .assert()
+    };
+    reseal(&["--name", "x"]).code(1).stderr(format!(
+        "error: {file}: documents 1 and 2 would both be the SealedSecret demo/x: applied, the \
+         second would replace the first and its data; reseal them into separate files, or give \
+         no --name\n"
+    ));
+    assert_eq!(std::fs::read(&path).unwrap(), sealed.stdout);
+    // A new namespace keeps them apart.
+    reseal(&["-n", "other"]).success();
+}
