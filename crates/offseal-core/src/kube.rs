@@ -99,12 +99,14 @@ pub(crate) fn typed<T: serde::de::DeserializeOwned>(
 }
 
 /// serde's message without the value it quotes (`invalid type: string "hunter2", expected a
-/// map` -> `invalid type: string, expected a map`): a secret may be that value.
+/// map` -> `invalid type: string, expected a map`): a secret may be that value. A boolean
+/// stays (`n` read as `false` is worth seeing, and no secret).
 fn without_value(message: &str) -> String {
     for prefix in ["invalid type: ", "invalid value: "] {
         if let Some((unexpected, expected)) = message
             .strip_prefix(prefix)
             .and_then(|rest| rest.rsplit_once(", expected "))
+            .filter(|(unexpected, _)| !unexpected.starts_with("boolean"))
         {
             let kind = unexpected
                 .split(['`', '"'])

@@ -23,7 +23,7 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use crate::error::{Error, Result};
-use crate::scope::{Retarget, Scope};
+use crate::scope::{Retarget, Scope, check_dns1123_label, check_dns1123_subdomain};
 
 /// The policy file's name, looked up from a file's directory towards the root.
 pub const POLICY_FILE_NAME: &str = ".offseal.yaml";
@@ -45,10 +45,12 @@ pub struct Rule {
     pub line: usize,
     /// The expression matched against the path relative to the policy file's directory.
     pub path_regex: Regex,
-    /// The certificate as written: a path relative to the policy file, or a URL.
+    /// The certificate as written: a path relative to the policy file, or a URL; it may take
+    /// groups of `path_regex` (`certs/{cluster}.pem`).
     pub cert: Option<String>,
     /// The fingerprints allowed (`SHA256:...`); empty: no pin.
     pub fingerprints: Vec<String>,
+    cert_template: Option<Template>,
     namespace: Option<Template>,
     name: Option<Template>,
     /// The scope it asks for.
@@ -63,7 +65,7 @@ pub struct Resolved {
     pub rule: usize,
     /// The line the rule starts on.
     pub line: usize,
-    /// The certificate as the rule writes it.
+    /// The certificate as the rule gives it for this file (its groups filled in).
     pub cert: Option<String>,
     /// The fingerprints allowed; empty: no pin.
     pub fingerprints: Vec<String>,
@@ -155,6 +157,16 @@ impl Policy {
             let mut fingerprints = Vec::new();
             if let Some(fp) = raw.fingerprint {
                 let (line, column) = (fp.referenced.line(), fp.referenced.column());
+                // An empty pin must not silently unpin the certificate.
+                if fp.value.0.is_empty() {
+                    return Err(error(
+                        line,
+                        column,
+                        "`fingerprint` is empty: give one or more (`offseal cert` prints the \
+                         form), or remove the key to allow any certificate"
+                            .to_owned(),
+                    ));
+                }
                 for one in fp.value.0 {
                     check_fingerprint_form(&one).map_err(|reason| {
                         error(line, column, format!("`fingerprint`: {reason}"))
@@ -162,13 +174,15 @@ impl Policy {
                     fingerprints.push(one);
                 }
             }
-            let cert = raw.cert.map(|c| c.value).filter(|c| !c.is_empty());
+            let cert = raw.cert.filter(|c| !c.value.is_empty());
+            let cert_template = template("cert", cert.clone())?;
             rules.push(Rule {
                 number: index + 1,
                 line: usize::try_from(line).unwrap_or(usize::MAX),
                 path_regex,
-                cert,
+                cert: cert.map(|c| c.value),
                 fingerprints,
+                cert_template,
                 namespace,
                 name,
                 scope,
@@ -221,8 +235,25 @@ impl Policy {
                 })
                 .transpose()
         };
+        let cert = fill("cert", rule.cert_template.as_ref())?;
         let namespace = fill("namespace", rule.namespace.as_ref())?;
         let name = fill("name", rule.name.as_ref())?;
+        // Filled in, a template can still make a name Kubernetes refuses (`{tenant}-{{x}}`).
+        let checked = namespace
+            .as_deref()
+            .map_or(Ok(()), |n| check_dns1123_label("namespace", n))
+            .and_then(|()| {
+                name.as_deref()
+                    .map_or(Ok(()), |n| check_dns1123_subdomain("name", n))
+            });
+        if let Err(e) = checked {
+            return Err(Error::Policy {
+                source_name: self.source_name.clone(),
+                line: rule.line,
+                column: 1,
+                reason: format!("rule {} gives {relative_path:?} {e}", rule.number),
+            });
+        }
         // A rule that names a target but no scope means strict, as the flags do.
         let scope = rule
             .scope
@@ -230,7 +261,7 @@ impl Policy {
         Ok(Some(Resolved {
             rule: rule.number,
             line: rule.line,
-            cert: rule.cert.clone(),
+            cert,
             fingerprints: rule.fingerprints.clone(),
             target: Retarget::new(scope, namespace.as_deref(), name.as_deref()),
         }))
@@ -380,10 +411,19 @@ struct File {
 struct RawRule {
     path_regex: Spanned<String>,
     cert: Option<Spanned<String>>,
+    // Present but null (`fingerprint:`) reads as an empty list, which is refused.
+    #[serde(default, deserialize_with = "present")]
     fingerprint: Option<Spanned<OneOrMany>>,
     namespace: Option<Spanned<String>>,
     name: Option<Spanned<String>>,
     scope: Option<Spanned<String>>,
+}
+
+/// A key that is present, whatever its value (null included).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
 }
 
 /// `fingerprint: SHA256:...` or a list of them.
@@ -399,6 +439,12 @@ impl<'de> Deserialize<'de> for OneOrMany {
             }
             fn visit_str<E: de::Error>(self, one: &str) -> std::result::Result<OneOrMany, E> {
                 Ok(OneOrMany(vec![one.to_owned()]))
+            }
+            fn visit_unit<E: de::Error>(self) -> std::result::Result<OneOrMany, E> {
+                Ok(OneOrMany(Vec::new()))
+            }
+            fn visit_none<E: de::Error>(self) -> std::result::Result<OneOrMany, E> {
+                Ok(OneOrMany(Vec::new()))
             }
             fn visit_seq<A: SeqAccess<'de>>(
                 self,
@@ -477,10 +523,56 @@ mod tests {
     #[test]
     fn path_regexes_may_use_perl_classes_and_ignore_case() {
         let policy = parse("rules:\n  - path_regex: '(?i)^tenants/(?P<t>\\w+)/v\\d\\.yaml$'\n    namespace: '{t}'\n").unwrap();
-        let resolved = policy.resolve("Tenants/blue_2/v1.yaml").unwrap().unwrap();
-        assert_eq!(resolved.target.namespace.as_deref(), Some("blue_2"));
+        let resolved = policy.resolve("Tenants/blue2/v1.yaml").unwrap().unwrap();
+        assert_eq!(resolved.target.namespace.as_deref(), Some("blue2"));
+        // `\w` also takes `_`, which no namespace holds: refused with the rule and the path.
+        let refused = policy
+            .resolve("tenants/blue_2/v1.yaml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            refused,
+            "repo/.offseal.yaml:2:1: rule 1 gives \"tenants/blue_2/v1.yaml\" invalid namespace \
+             \"blue_2\": '_' is not allowed; use lower-case letters, digits and '-'"
+        );
         // `^` anchors at the start of the path relative to the policy file.
         assert!(policy.resolve("x/tenants/a/v1.yaml").unwrap().is_none());
+    }
+
+    #[test]
+    fn the_certificate_takes_groups_of_the_path() {
+        let policy = parse(
+            "rules:\n  - path_regex: ^clusters/(?P<cluster>[a-z]+)/\n    cert: certs/{cluster}.pem\n",
+        )
+        .unwrap();
+        let resolved = policy
+            .resolve("clusters/prod/values.yaml")
+            .unwrap()
+            .unwrap();
+        assert_eq!(resolved.cert.as_deref(), Some("certs/prod.pem"));
+        assert_eq!(
+            policy.rules()[0].cert.as_deref(),
+            Some("certs/{cluster}.pem")
+        );
+        let unknown = parse("rules:\n  - path_regex: x\n    cert: certs/{nope}.pem\n").unwrap_err();
+        assert!(
+            unknown
+                .to_string()
+                .contains("`cert`: {nope} is not a named group"),
+            "{unknown}"
+        );
+    }
+
+    #[test]
+    fn an_empty_pin_is_refused() {
+        for pin in ["", " []", " ~", " null"] {
+            let error = parse(&format!(
+                "rules:\n  - path_regex: x\n    fingerprint:{pin}\n"
+            ))
+            .unwrap_err()
+            .to_string();
+            assert!(error.contains("`fingerprint` is empty"), "{pin:?}: {error}");
+        }
     }
 
     #[test]

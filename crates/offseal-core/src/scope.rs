@@ -331,7 +331,7 @@ fn check_label_chars(what: &'static str, whole: &str, label: &str) -> Result<()>
 }
 
 /// Namespaces are DNS-1123 labels.
-fn check_dns1123_label(what: &'static str, value: &str) -> Result<()> {
+pub(crate) fn check_dns1123_label(what: &'static str, value: &str) -> Result<()> {
     if value.len() > 63 {
         return Err(invalid(what, value, "it is longer than 63 characters"));
     }
@@ -339,7 +339,7 @@ fn check_dns1123_label(what: &'static str, value: &str) -> Result<()> {
 }
 
 /// Secret names are DNS-1123 subdomains: dot-separated labels, at most 253 characters.
-fn check_dns1123_subdomain(what: &'static str, value: &str) -> Result<()> {
+pub(crate) fn check_dns1123_subdomain(what: &'static str, value: &str) -> Result<()> {
     if value.len() > 253 {
         return Err(invalid(what, value, "it is longer than 253 characters"));
     }
