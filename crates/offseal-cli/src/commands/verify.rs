@@ -47,6 +47,11 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode> {
                 let failed = results.iter().filter(|v| !v.outcome.is_ok()).count();
                 failures += failed;
                 match mode {
+                    Mode::Json if results.is_empty() => {
+                        let none = format!("{file}: no sealed values");
+                        let line = Report::new(file, "no-sealed-values", none).to_json("verify");
+                        report::print_json(&line)?;
+                    }
                     Mode::Json => {
                         let lines: String = results
                             .iter()

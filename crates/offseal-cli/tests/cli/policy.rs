@@ -674,3 +674,51 @@ fn json_and_quiet_on_seal_reseal_set_and_verify() {
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(stdout.contains("`app.token` FAILED"), "{stdout}");
 }
+
+/// A failure before any input is read still gives programs a `failed` line per input.
+#[test]
+fn json_reports_early_failures_and_files_without_sealed_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.yaml");
+    let b = dir.path().join("b.yaml");
+    fs::write(&a, "app: {x: 1}\n").unwrap();
+    fs::write(&b, "app: {x: 2}\n").unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let out = offseal_with_credentials()
+        .args(["values", "--json", a, b, "--cert", "/nonexistent.pem"])
+        .args(["-n", "ns", "--name", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    for (line, file) in lines.iter().zip([a, b]) {
+        assert_eq!(
+            (&line["command"], &line["status"], &line["file"]),
+            (
+                &Value::from("values"),
+                &Value::from("failed"),
+                &Value::from(file)
+            )
+        );
+        assert!(line["error"].as_str().unwrap().contains("/nonexistent.pem"));
+    }
+    let out = offseal()
+        .args(["cert", "--json", "https://u:pw@127.0.0.1:1/c.pem?t=1"])
+        .env("OFFSEAL_CERT_TIMEOUT", "1")
+        .output()
+        .unwrap();
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines[0]["status"], "failed");
+    assert_eq!(lines[0]["file"], "https://***@127.0.0.1:1/c.pem?***");
+    // verify says so for a file without sealed values, as its text does.
+    let out = offseal()
+        .args(["verify", "--json", a, "--recovery-private-key"])
+        .arg(key("controller-2048.key.pem"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["status"], "no-sealed-values");
+}
