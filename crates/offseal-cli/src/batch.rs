@@ -126,7 +126,12 @@ pub(crate) fn apply(
         };
     }
     Ok(
-        match write::update_in_place(file, crate::input::Limit::VALUES_FILE, edit)? {
+        match write::update_in_place(
+            file,
+            crate::input::Limit::VALUES_FILE,
+            "-o FILE, -o - or --dry-run write the result elsewhere",
+            edit,
+        )? {
             write::Change::Written => Applied::Written,
             write::Change::Unchanged => Applied::Unchanged,
         },

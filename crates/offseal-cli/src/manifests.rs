@@ -91,6 +91,7 @@ pub(crate) fn merge_into(
     write::update_in_place(
         target,
         crate::input::Limit::manifests("--merge-into"),
+        "--merge-into takes a regular file; without it, -w FILE writes the SealedSecret",
         |old| {
             let mut existing = manifest::read_sealed_secrets(old, target)?;
             if existing.len() != 1 {

@@ -30,17 +30,18 @@ pub(crate) enum Change {
 pub(crate) fn update_in_place(
     path: &str,
     limit: Limit,
+    elsewhere: &str,
     edit: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
 ) -> Result<Change> {
     if path == "-" {
-        bail!("`-` (stdin) cannot be edited in place: give -o FILE, -o - or --dry-run");
+        bail!("`-` (stdin) cannot be edited in place ({elsewhere})");
     }
     // Edit the symlink's target and keep the link: rename would replace the link itself.
     let real = fs::canonicalize(path).with_context(|| format!("cannot open {path}"))?;
     // Before opening: opening a FIFO blocks, and opening a device may act on it.
     let meta = fs::metadata(&real).with_context(|| format!("cannot open {path}"))?;
-    ensure_regular(&meta, path)?;
-    let (file, old) = lock_current(&real, path, limit)?;
+    ensure_regular(&meta, path, elsewhere)?;
+    let (file, old) = lock_current(&real, path, limit, elsewhere)?;
     // No other offseal run is writing this file now: any temporary file of its is stale.
     remove_stale_temporaries(&real);
     let new = edit(&old)?;
@@ -132,14 +133,14 @@ pub(crate) fn to(output: Option<&str>, bytes: &[u8], readers: Readers) -> Result
     }
 }
 
-/// Refuses anything but a regular file, naming what it is.
-fn ensure_regular(meta: &Metadata, shown: &str) -> Result<()> {
+/// Refuses anything but a regular file, naming what it is and (`elsewhere`) what to do.
+fn ensure_regular(meta: &Metadata, shown: &str, elsewhere: &str) -> Result<()> {
     if meta.is_file() {
         return Ok(());
     }
     bail!(
         "cannot edit {shown}: it is {}, and offseal edits only regular files in place \
-         (-o FILE writes the result elsewhere)",
+         ({elsewhere})",
         describe(meta)
     )
 }
@@ -228,13 +229,18 @@ fn warn_if_hard_linked(meta: &Metadata, shown: &str) {
 
 /// Opens and locks the file, making sure the lock is on the file the path names now (another
 /// run may have renamed a new file over it while we waited), and reads it.
-fn lock_current(real: &Path, shown: &str, limit: Limit) -> Result<(File, Zeroizing<Vec<u8>>)> {
+fn lock_current(
+    real: &Path,
+    shown: &str,
+    limit: Limit,
+    elsewhere: &str,
+) -> Result<(File, Zeroizing<Vec<u8>>)> {
     loop {
         let file = open_regular(real).with_context(|| format!("cannot open {shown}"))?;
         let meta = file
             .metadata()
             .with_context(|| format!("cannot open {shown}"))?;
-        ensure_regular(&meta, shown)?;
+        ensure_regular(&meta, shown, elsewhere)?;
         file.lock()
             .with_context(|| format!("cannot lock {shown}"))?;
         if same_file(&file, real)? {
@@ -497,14 +503,14 @@ mod tests {
         let before = fs::metadata(&path).unwrap().modified().unwrap();
         let p = path.to_str().unwrap();
         assert_eq!(
-            update_in_place(p, LIMIT, |old| Ok(old.to_vec())).unwrap(),
+            update_in_place(p, LIMIT, "", |old| Ok(old.to_vec())).unwrap(),
             Change::Unchanged
         );
         assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), before);
-        assert!(update_in_place(p, LIMIT, |_| anyhow::bail!("no")).is_err());
+        assert!(update_in_place(p, LIMIT, "", |_| anyhow::bail!("no")).is_err());
         assert_eq!(fs::read(&path).unwrap(), b"a: 1\n");
         assert_eq!(
-            update_in_place(p, LIMIT, |_| Ok(b"a: 2\n".to_vec())).unwrap(),
+            update_in_place(p, LIMIT, "", |_| Ok(b"a: 2\n".to_vec())).unwrap(),
             Change::Written
         );
         assert_eq!(fs::read(&path).unwrap(), b"a: 2\n");
@@ -524,7 +530,13 @@ mod tests {
         fs::set_permissions(&real, fs::Permissions::from_mode(0o640)).unwrap();
         let link = dir.path().join("link.yaml");
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        update_in_place(link.to_str().unwrap(), LIMIT, |_| Ok(b"a: 2\n".to_vec())).unwrap();
+        update_in_place(
+            link.to_str().unwrap(),
+            LIMIT,
+            "",
+            |_| Ok(b"a: 2\n".to_vec()),
+        )
+        .unwrap();
         assert!(
             fs::symlink_metadata(&link)
                 .unwrap()

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use offseal_core::manifest::{Format, SealOptions};
 
-use crate::cli::SealArgs;
+use crate::cli::{FormatArg, SealArgs};
 use crate::manifests::{emit, merge_into, output_format, seal_all};
 use crate::report::{Mode, Report, print_json};
 use crate::{input, write};
@@ -59,6 +59,14 @@ pub(crate) fn run(args: &SealArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let sealed = seal_all(&bytes, source_name, &key, &options)?;
+    if let (Some(FormatArg::Json), Some(out)) = (args.format, args.output.as_deref())
+        && output_format(Some(out), None, Format::Json) == Format::Yaml
+    {
+        write::to_stderr(&format!(
+            "warning: writing YAML to {out}: a .yaml or .yml name makes YAML whatever -o says, \
+             as kubeseal does"
+        ));
+    }
     let format = output_format(
         args.output.as_deref(),
         args.format.map(Into::into),

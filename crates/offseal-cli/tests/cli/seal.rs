@@ -278,3 +278,30 @@ fn kubeseal_errors_and_nothing_written() {
                 .and(predicate::str::contains("name: b")),
         );
 }
+
+#[test]
+fn a_yaml_file_name_over_an_explicit_json_format_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sealed.yaml");
+    offseal()
+        .args([
+            "seal",
+            "--cert",
+            &key("controller-2048.crt.pem"),
+            "-o",
+            "json",
+            "-w",
+        ])
+        .arg(&out)
+        .write_stdin(
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: d}\nstringData: {k: v}\n",
+        )
+        .assert()
+        .success()
+        .stderr(format!(
+            "warning: writing YAML to {}: a .yaml or .yml name makes YAML whatever -o says, as \
+             kubeseal does\n",
+            out.display()
+        ));
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("---\n"));
+}

@@ -100,7 +100,7 @@ fn in_place_edits_refuse_anything_but_a_regular_file() {
             stderr_of(&out),
             format!(
                 "error: cannot edit {}: it is {kind}, and offseal edits only regular files in \
-                 place (-o FILE writes the result elsewhere)\n",
+                 place (-o FILE, -o - or --dry-run write the result elsewhere)\n",
                 path.display()
             )
         );
@@ -604,4 +604,36 @@ fn killed_recovery_runs_leave_next_to_nothing_and_the_next_run_cleans_up() {
         fs::metadata(&output).unwrap().permissions().mode() & 0o777,
         0o600
     );
+}
+
+#[test]
+fn merge_into_a_fifo_is_refused_with_the_seal_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("sealed.yaml");
+    mkfifo(&fifo);
+    let out = offseal()
+        .args([
+            "seal",
+            "--cert",
+            &key("controller-2048.crt.pem"),
+            "--merge-into",
+        ])
+        .arg(&fifo)
+        .write_stdin(
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: d}\nstringData: {k: v}\n",
+        )
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "error: cannot edit {}: it is a FIFO (named pipe), and offseal edits only regular \
+             files in place (--merge-into takes a regular file; without it, -w FILE writes the \
+             SealedSecret)\n",
+            fifo.display()
+        )
+    );
+    assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
 }

@@ -605,7 +605,10 @@ fn stdin_is_no_file_to_edit_in_place() {
         .assert()
         .code(1)
         .stdout("")
-        .stderr("error: `-` (stdin) cannot be edited in place: give -o FILE, -o - or --dry-run\n");
+        .stderr(
+            "error: `-` (stdin) cannot be edited in place (-o FILE, -o - or --dry-run write the \
+             result elsewhere)\n",
+        );
     offseal_with_credentials()
         .args(["values", "-", "--cert", &cert(), "-o", "-"])
         .args(STRICT)
