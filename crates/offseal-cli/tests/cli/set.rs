@@ -314,3 +314,34 @@ fn the_credentials_mapping_is_no_value_to_set() {
         assert_eq!(std::fs::read(&path).unwrap(), input);
     }
 }
+
+#[test]
+fn a_plain_value_over_a_sealed_one_is_refused() {
+    let (_dir, path) = temp_file("values.yaml", b"app:\n  token: \"\"\n  note: x\n");
+    let file = path.to_str().unwrap();
+    offseal()
+        .args(["set", file, "app.token", "-n", "ns", "--name", "app"])
+        .args(["--cert", &key("controller-2048.crt.pem")])
+        .write_stdin("s3cret")
+        .assert()
+        .success();
+    let sealed = std::fs::read(&path).unwrap();
+    offseal()
+        .args(["set", file, "app.token", "--plain"])
+        .write_stdin("hunter2")
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "error: {file}: `app.token` holds a sealed value (its provenance comment records \
+             it): a plain value there would be a plaintext where check expects a sealed one; \
+             seal it (offseal set without --plain), or, if it is no secret, remove the sealed \
+             value and its comment first\n"
+        ));
+    assert_eq!(std::fs::read(&path).unwrap(), sealed);
+    // Plain values elsewhere are fine.
+    offseal()
+        .args(["set", file, "app.note", "--plain"])
+        .write_stdin("y")
+        .assert()
+        .success();
+}

@@ -8,7 +8,7 @@ use offseal_yaml::{Edit, Path};
 use rsa::rand_core::TryCryptoRng;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::provenance::provenance_edit;
+use super::provenance::{PROVENANCE_MARKER, Provenance, provenance_edit};
 use super::scan::Role;
 use super::{Block, ValuesFile};
 use crate::azure::{Credentials, TenantInFile, is_guid};
@@ -249,6 +249,28 @@ impl ValuesFile {
     /// [`Error::Values`] when the editor refuses.
     pub fn set_plain(&self, path: &Path, text: &str) -> Result<Vec<u8>> {
         self.refuse_credentials_mapping(path)?;
+        // A plaintext over a sealed value is most likely a secret in the wrong place.
+        let recorded = self
+            .doc
+            .leading_comment(path, PROVENANCE_MARKER)
+            .is_some_and(|c| Provenance::parse(&c).is_some());
+        let sealed = matches!(
+            self.doc.get(path),
+            Ok(Some(s)) if matches!(ValueState::of(&s.value), ValueState::Sealed(_))
+        );
+        if recorded || sealed {
+            return Err(self.content_error(format!(
+                "`{path}` holds a sealed value{}: a plain value there would be a plaintext where \
+                 check expects a sealed one; seal it (offseal set without --plain), or, if it is \
+                 no secret, remove the sealed value{} first",
+                if recorded {
+                    " (its provenance comment records it)"
+                } else {
+                    ""
+                },
+                if recorded { " and its comment" } else { "" }
+            )));
+        }
         self.doc
             .edit(&[Edit::set(path.clone(), text)])
             .map_err(|e| self.yaml_error(e))
