@@ -34,12 +34,24 @@ pub(crate) fn explain(error: Error, args: &TargetArgs, example: &str) -> anyhow:
     )
 }
 
+/// How a raw value's names are held to Kubernetes' rules.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Names {
+    /// Refused when the API server would refuse them (offseal's own commands).
+    Checked,
+    /// Sealed with a warning, as kubeseal does.
+    Warned,
+    /// Taken as they are: opening needs only the label.
+    Unchecked,
+}
+
 /// kubeseal's raw-mode rules and messages.
-pub(crate) fn raw(args: &TargetArgs) -> anyhow::Result<Target> {
+pub(crate) fn raw(args: &TargetArgs, names: Names) -> anyhow::Result<Target> {
     raw_target(
         args.scope.map(Scope::from).unwrap_or_default(),
         args.namespace.as_deref(),
         args.name.as_deref(),
+        names,
     )
 }
 
@@ -48,8 +60,21 @@ pub(crate) fn raw_target(
     scope: Scope,
     namespace: Option<&str>,
     name: Option<&str>,
+    names: Names,
 ) -> anyhow::Result<Target> {
-    Target::new(scope, namespace, name).map_err(|e| match e {
+    let target = match Target::new(scope, namespace, name) {
+        Err(err @ Error::InvalidName { .. }) if names != Names::Checked => {
+            if names == Names::Warned {
+                crate::write::to_stderr(&format!(
+                    "warning: {err}; sealed as kubeseal does, but the API server will reject \
+                     a Secret of that name"
+                ));
+            }
+            Target::new_unchecked(scope, namespace, name)
+        }
+        other => other,
+    };
+    target.map_err(|e| match e {
         Error::MissingNamespace { scope } => {
             anyhow!("must provide the --namespace flag with --raw and --scope {scope}")
         }

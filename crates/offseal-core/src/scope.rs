@@ -136,6 +136,26 @@ impl Target {
         })
     }
 
+    /// As [`Target::new`], without checking the names' syntax: kubeseal seals for names the
+    /// API server would refuse, and a SealedSecret with such a name still opens.
+    ///
+    /// # Errors
+    /// [`Error::MissingNamespace`] or [`Error::MissingName`], as [`Target::new`].
+    pub fn new_unchecked(
+        scope: Scope,
+        namespace: Option<&str>,
+        name: Option<&str>,
+    ) -> Result<Target> {
+        let target = Target::unchecked(scope, namespace, name);
+        if scope != Scope::ClusterWide && target.namespace.is_none() {
+            return Err(Error::MissingNamespace { scope });
+        }
+        if scope == Scope::Strict && target.name.is_none() {
+            return Err(Error::MissingName { scope });
+        }
+        Ok(target)
+    }
+
     /// A target whose names are not checked: kubeseal seals for names the API server would
     /// refuse. Empty strings count as missing.
     pub(crate) fn unchecked(scope: Scope, namespace: Option<&str>, name: Option<&str>) -> Target {

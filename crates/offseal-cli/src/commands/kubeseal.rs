@@ -140,6 +140,7 @@ fn run_inner(args: &KubesealArgs) -> Result<ExitCode> {
             args.scope.unwrap_or_default(),
             namespace_given.or(from_kubeconfig.as_deref()),
             args.name.as_deref(),
+            target::Names::Warned,
         )?;
         let data = match args.from_file.as_slice() {
             [] => input::read_input(None, "a secret to encrypt", SECRET)?,

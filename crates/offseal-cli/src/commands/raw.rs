@@ -7,7 +7,7 @@ use crate::{input, target, write};
 use anyhow::Result;
 
 pub(crate) fn run(args: &RawArgs) -> Result<ExitCode> {
-    let target = target::raw(&args.target)?;
+    let target = target::raw(&args.target, target::Names::Checked)?;
     let path = args.from_file.as_deref().map(input::from_file_path);
     input::refuse_stdin_twice(&[
         (args.cert.cert == "-", "--cert -"),

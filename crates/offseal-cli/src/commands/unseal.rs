@@ -29,7 +29,7 @@ pub(crate) fn run(args: &UnsealArgs) -> Result<ExitCode> {
 }
 
 fn open_raw(args: &UnsealArgs, keys: &offseal_core::UnsealingKeys) -> Result<ExitCode> {
-    let target = target::raw(&args.target)?;
+    let target = target::raw(&args.target, target::Names::Unchecked)?;
     let path = args.from_file.as_deref().map(input::from_file_path);
     let sealed = input::read_input(path, "a sealed base64 value", input::Limit::SEALED_VALUE)?;
     let sealed = std::str::from_utf8(&sealed).context("the sealed value is not base64 text")?;

@@ -753,3 +753,46 @@ fn text_that_scripts_read() {
         }
     });
 }
+
+/// kubeseal seals a raw value for a name the API server would refuse (it warns in manifest
+/// mode too); unseal opens it; offseal's own `raw` refuses it.
+#[test]
+fn raw_mode_takes_a_name_kubernetes_refuses_with_a_warning() {
+    let cert = key("controller-2048.crt.pem");
+    let out = offseal()
+        .args([
+            "kubeseal",
+            "--raw",
+            "--cert",
+            &cert,
+            "-n",
+            "demo",
+            "--name",
+            "testSecret",
+        ])
+        .args(["--from-file", "/dev/stdin"])
+        .write_stdin("v")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "warning: invalid name \"testSecret\": 'S' is not allowed; use lower-case letters, \
+         digits and '-' and '.'; sealed as kubeseal does, but the API server will reject a \
+         Secret of that name\n"
+    );
+    let sealed = String::from_utf8(out.stdout).unwrap();
+    offseal()
+        .args(["unseal", "--raw", "-n", "demo", "--name", "testSecret"])
+        .args(["--recovery-private-key", &key("controller-2048.key.pem")])
+        .write_stdin(sealed)
+        .assert()
+        .success()
+        .stdout("v")
+        .stderr("");
+    offseal()
+        .args(["raw", "--cert", &cert, "-n", "demo", "--name", "testSecret"])
+        .write_stdin("v")
+        .assert()
+        .code(1);
+}
