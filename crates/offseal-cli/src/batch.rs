@@ -171,6 +171,27 @@ pub(crate) fn finish(
     files: &[String],
     results: Vec<Result<Report>>,
 ) -> Result<ExitCode> {
+    finish_with(command, mode, files, results, false)
+}
+
+/// [`finish`] for a command whose text is its result (`offseal policy`): on stdout, where a
+/// write error fails the run.
+pub(crate) fn finish_on_stdout(
+    command: &str,
+    mode: Mode,
+    files: &[String],
+    results: Vec<Result<Report>>,
+) -> Result<ExitCode> {
+    finish_with(command, mode, files, results, true)
+}
+
+fn finish_with(
+    command: &str,
+    mode: Mode,
+    files: &[String],
+    results: Vec<Result<Report>>,
+    text_on_stdout: bool,
+) -> Result<ExitCode> {
     let mut failed = 0;
     for (file, result) in files.iter().zip(results) {
         match result {
@@ -180,7 +201,11 @@ pub(crate) fn finish(
                     if let Some(diff) = report.fields.get("diff").and_then(|d| d.as_str()) {
                         write::to_stdout(diff.as_bytes())?;
                     }
-                    write::to_stderr(&report.text);
+                    if text_on_stdout {
+                        write::to_stdout(format!("{}\n", report.text).as_bytes())?;
+                    } else {
+                        write::to_stderr(&report.text);
+                    }
                 }
                 Mode::Quiet => {}
             },

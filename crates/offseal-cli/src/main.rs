@@ -30,12 +30,17 @@ use clap::Parser as _;
 fn main() -> ExitCode {
     // Installed as (or linked to) `kubeseal`, the binary takes kubeseal's command line.
     let result = if invoked_as_kubeseal() {
-        commands::run_kubeseal(cli::KubesealCli::parse())
+        cli::KubesealCli::try_parse()
+            .map_err(usage)
+            .and_then(commands::run_kubeseal)
     } else {
-        commands::run(cli::Cli::parse())
+        cli::Cli::try_parse().map_err(usage).and_then(commands::run)
     };
     match result {
         Ok(code) => code,
+        Err(err) if err.downcast_ref::<Exit>().is_some() => err
+            .downcast_ref::<Exit>()
+            .map_or(ExitCode::FAILURE, |exit| exit.0),
         Err(err) if write::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             write::to_stderr(&format!("error: {err:#}"));
@@ -43,6 +48,43 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// `--help` and `--version` go to stdout like any result, so that a write error (a full disk)
+/// fails instead of passing unseen; usage errors print as clap prints them, exit code 2.
+fn usage(err: clap::Error) -> anyhow::Error {
+    use clap::error::ErrorKind;
+    use std::io::IsTerminal as _;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let text = if std::io::stdout().is_terminal() {
+            err.render().ansi().to_string()
+        } else {
+            err.render().to_string()
+        };
+        return match write::to_stdout(text.as_bytes()) {
+            Ok(()) => anyhow::Error::new(Exit(ExitCode::SUCCESS)),
+            Err(e) => e,
+        };
+    }
+    let _ = err.print();
+    anyhow::Error::new(Exit(ExitCode::from(
+        u8::try_from(err.exit_code()).unwrap_or(2),
+    )))
+}
+
+/// An exit with nothing more to say.
+#[derive(Debug)]
+struct Exit(ExitCode);
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("exit")
+    }
+}
+
+impl std::error::Error for Exit {}
 
 fn invoked_as_kubeseal() -> bool {
     std::env::args_os()

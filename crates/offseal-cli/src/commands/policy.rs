@@ -17,7 +17,7 @@ pub(crate) fn run(args: &PolicyArgs) -> Result<ExitCode> {
         .iter()
         .map(|file| Ok(describe(file, &policies.lookup(file)?)))
         .collect();
-    batch::finish("policy", args.output.into(), &args.files, results)
+    batch::finish_on_stdout("policy", args.output.into(), &args.files, results)
 }
 
 /// One file's answer: `matched` (with the rule's certificate, pins and target),

@@ -283,9 +283,11 @@ fn policy_shows_what_each_file_resolves_to() {
         .success()
         .get_output()
         .clone();
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    // The answer is the command's result: on stdout.
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
+    let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
-        stderr,
+        stdout,
         format!(
             "tenants/blue/values.yaml: rule 1 of .offseal.yaml (line 2) for \"tenants/blue/values.yaml\"
   cert:        certs/prod.pem
@@ -312,7 +314,7 @@ README.md: no rule of .offseal.yaml matches \"README.md\"
         .args(["policy", "x.yaml"])
         .assert()
         .success()
-        .stderr("x.yaml: no .offseal.yaml above it\n");
+        .stdout("x.yaml: no .offseal.yaml above it\n");
 }
 
 #[test]

@@ -253,6 +253,10 @@ fn stdout_errors_are_reported_and_a_closed_pipe_is_a_quiet_success() {
         vec!["verify", values, "--recovery-private-key", &keys],
         vec!["verify", "--json", values, "--recovery-private-key", &keys],
         vec!["values", values, "--cert", &cert, "--dry-run"],
+        vec!["--help"],
+        vec!["--version"],
+        vec!["seal", "--help"],
+        vec!["policy", values],
     ];
     let bin = assert_cmd::cargo::cargo_bin("offseal");
     let full = dir.path().join("full");
