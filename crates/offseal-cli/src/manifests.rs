@@ -38,6 +38,15 @@ fn warn_invalid_names(sealed: &SealedSecret, options: &SealOptions) {
             sealed.describe()
         ));
     }
+    for item in sealed.spec.encrypted_data.keys() {
+        if !manifest::is_valid_data_key(item) {
+            write::to_stderr(&format!(
+                "warning: {}: item {item:?} is no key Kubernetes takes in a Secret; sealed as \
+                 kubeseal does, but the controller cannot make the Secret",
+                sealed.describe()
+            ));
+        }
+    }
 }
 
 /// Opens every SealedSecret as the controller would, rendering its template entries.

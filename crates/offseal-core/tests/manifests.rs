@@ -462,6 +462,35 @@ stringData:
     }
 
     #[test]
+    fn data_keys_kubernetes_refuses_seal_only_without_the_check() {
+        let key = common::sealing_key("controller-2048");
+        for bad in ["weird key", "k:colon", "..", "a/b"] {
+            let text =
+                format!("metadata: {{name: a, namespace: ns}}\nstringData: {{{bad:?}: v}}\n");
+            let secret = manifest::read_secrets(text.as_bytes(), "s")
+                .unwrap()
+                .remove(0);
+            let refused = secret.seal(&key, &SealOptions::default()).unwrap_err();
+            assert!(
+                refused
+                    .to_string()
+                    .contains(&format!("item {bad:?}: Kubernetes refuses it")),
+                "{refused}"
+            );
+            assert!(!manifest::is_valid_data_key(bad));
+            let sealed = secret
+                .seal(&key, &SealOptions::default().check_names(false))
+                .unwrap();
+            assert!(sealed.spec.encrypted_data.contains_key(bad));
+        }
+        for good in ["k", ".dockerconfigjson", "tls.crt", "a-b_c.D9", "..a"] {
+            assert!(manifest::is_valid_data_key(good), "{good}");
+        }
+        assert!(!manifest::is_valid_data_key(""));
+        assert!(!manifest::is_valid_data_key(&"k".repeat(254)));
+    }
+
+    #[test]
     fn seal_into_takes_the_targets_name_namespace_and_scope() {
         let key = common::sealing_key("controller-2048");
         let keys = common::unsealing_keys(&["controller-2048"]);

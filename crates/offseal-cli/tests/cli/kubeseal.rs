@@ -796,3 +796,27 @@ fn raw_mode_takes_a_name_kubernetes_refuses_with_a_warning() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn a_data_key_kubernetes_refuses_is_sealed_with_a_warning_and_refused_by_seal() {
+    let cert = key("controller-2048.crt.pem");
+    let secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: d}\nstringData: {\"weird key\": v}\n";
+    offseal()
+        .args(["kubeseal", "--cert", &cert])
+        .write_stdin(secret)
+        .assert()
+        .success()
+        .stderr(
+            "warning: SealedSecret \"d/a\": item \"weird key\" is no key Kubernetes takes in a \
+             Secret; sealed as kubeseal does, but the controller cannot make the Secret\n",
+        );
+    offseal()
+        .args(["seal", "--cert", &cert])
+        .write_stdin(secret)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "item \"weird key\": Kubernetes refuses it as a Secret's key",
+        ));
+}

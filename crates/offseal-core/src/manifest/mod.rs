@@ -28,7 +28,7 @@ pub mod template;
 pub use io::{
     Format, detect_format, holds_sealed_secrets, read_sealed_secrets, read_secrets, to_string,
 };
-pub use seal::SealOptions;
+pub use seal::{SealOptions, is_valid_data_key};
 
 /// `apiVersion` of a SealedSecret.
 pub const SEALED_SECRET_API_VERSION: &str = "bitnami.com/v1alpha1";

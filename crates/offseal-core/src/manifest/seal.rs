@@ -209,6 +209,12 @@ impl Secret {
                 .map(|(k, v)| (k, v.expose_secret().as_bytes())),
         );
         for (item, plaintext) in items {
+            if options.check_names && !is_valid_data_key(item) {
+                return Err(fail(format!(
+                    "item {item:?}: Kubernetes refuses it as a Secret's key (letters, digits, \
+                     '-', '_' and '.', at most 253 characters)"
+                )));
+            }
             let sealed = envelope::seal_with_rng(rng, key, &label, plaintext)
                 .map_err(|e| e.at(format!("{}: item {item:?}", self.describe())))?;
             encrypted_data.insert(item.clone(), sealed.to_base64());
@@ -258,4 +264,16 @@ pub(super) fn set_scope_annotations(annotations: &mut BTreeMap<String, String>, 
     if let Some(annotation) = scope.annotation() {
         annotations.insert(annotation.to_owned(), "true".to_owned());
     }
+}
+
+/// Whether Kubernetes takes `key` as a key of a Secret's data: letters, digits, `-`, `_` and
+/// `.`, 1 to 253 characters, and neither `.` nor `..`.
+#[must_use]
+pub fn is_valid_data_key(key: &str) -> bool {
+    (1..=253).contains(&key.len())
+        && key != "."
+        && key != ".."
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
