@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use offseal_core::manifest::{self, Format};
 use offseal_core::secrecy::ExposeSecret as _;
 
@@ -10,6 +10,12 @@ use crate::cli::UnsealArgs;
 use crate::{input, manifests, target, write};
 
 pub(crate) fn run(args: &UnsealArgs) -> Result<ExitCode> {
+    if !args.raw && args.target.any() {
+        bail!(
+            "--namespace, --name and --scope are for --raw; a SealedSecret opens for its own \
+             metadata (give it with -f)"
+        );
+    }
     let keys = input::unsealing_keys(&args.recovery_private_key)?;
     if args.raw {
         return open_raw(args, &keys);

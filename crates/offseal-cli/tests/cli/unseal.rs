@@ -179,3 +179,28 @@ fn bad_inputs_get_clear_errors() {
         .code(2)
         .stderr(predicate::str::contains("--recovery-private-key <FILE>"));
 }
+
+#[test]
+fn target_flags_without_raw_are_refused_not_ignored() {
+    for flags in [
+        &["-n", "x"][..],
+        &["--name", "y"],
+        &["--scope", "cluster-wide"],
+    ] {
+        offseal()
+            .args([
+                "unseal",
+                "--recovery-private-key",
+                &key("controller-2048.key.pem"),
+            ])
+            .args(flags)
+            .write_stdin("")
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(
+                "error: --namespace, --name and --scope are for --raw; a SealedSecret opens \
+                 for its own metadata (give it with -f)\n",
+            );
+    }
+}
