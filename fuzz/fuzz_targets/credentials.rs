@@ -46,8 +46,8 @@ fuzz_target!(|data: &[u8]| {
 });
 
 /// No string value of the input (when it is JSON), of 8 characters or more, is in `message`,
-/// unless it is also a key (keys may be named) or made of the message's fixed words only (the
-/// fuzzer learns the messages and feeds them back as values).
+/// unless it is also a key (keys may be named) or made only of pieces of the messages' fixed
+/// words (the fuzzer learns the messages and feeds them back as values, whole or cut).
 fn assert_no_string_shown(message: &str, data: &[u8]) {
     let Ok(json) = serde_json::from_slice::<Value>(data) else {
         return;
@@ -58,7 +58,7 @@ fn assert_no_string_shown(message: &str, data: &[u8]) {
         MESSAGE_WORDS.contains(text)
             || text
                 .split_whitespace()
-                .all(|word| MESSAGE_WORDS.split_whitespace().any(|w| w == word))
+                .all(|piece| MESSAGE_WORDS.split_whitespace().any(|w| w.contains(piece)))
     };
     for text in values {
         let named = keys.iter().any(|k| k.contains(text));
